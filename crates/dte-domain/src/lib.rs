@@ -1,0 +1,20 @@
+//! The rules of Liaoning's Digital Technology Engineer Cultivation Project (辽人社发〔2023〕36号)
+//! as types and pure functions.
+//!
+//! This crate does no I/O: no clock, no database, no network, no HTTP types. Anything that
+//! depends on "now" takes the date or time as a parameter, so every rule is tested with a
+//! fixed clock. Values are parsed once at the edge (`ResidentId::parse`, `Level::parse`, …)
+//! and the rest of the system works with the parsed types.
+
+pub mod level;
+pub mod money;
+pub mod occupation;
+pub mod phone;
+pub mod reference;
+pub mod resident_id;
+
+pub use level::Level;
+pub use money::{Fen, subsidy_quote};
+pub use occupation::OccupationCode;
+pub use phone::Phone;
+pub use resident_id::{IdError, ResidentId};
