@@ -5,7 +5,8 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use crate::geometry::{Area, Ring, Xy};
+use crate::area::{Area, Ring};
+use crate::geometry::Xy;
 
 /// The regions of DTE, in the order of the plan's 附件7: the 14 cities and 沈抚示范区.
 pub const REGIONS: [&str; 15] = [

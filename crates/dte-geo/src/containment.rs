@@ -2,9 +2,10 @@
 //! cross-province training (培训机构不得以“合作”“联合”“联盟”等名义开展跨省培训) and SPEC step 2
 //! requires every venue's fence to lie inside Liaoning.
 
+use crate::area::Area;
 use crate::boundaries::{boundaries, cities_of_region};
 use crate::fence::{Fence, FenceError};
-use crate::geometry::{Area, BBox, LocalScale, Xy, polygon_contains, polygon_edges};
+use crate::geometry::{BBox, LocalScale, Xy, polygon_contains, polygon_edges};
 use crate::locate::to_gcj02;
 
 /// Checks that every point of `fence` (WGS-84) lies inside Liaoning Province and inside

@@ -13,6 +13,7 @@
 //! - [`distance_m`], [`distance_outside_fence_m`]: for attendance check-in.
 //! - [`province_outline`], [`city_outlines`]: simplified rings for drawing maps.
 
+mod area;
 mod boundaries;
 mod containment;
 mod coord;

@@ -1,10 +1,11 @@
 //! Simplified outlines of the province and its cities for drawing maps. They are for
 //! pictures only: every decision in this crate uses the full-precision boundaries.
 
+use crate::area::Area;
 use crate::boundaries::boundaries;
 use crate::coord::LatLon;
 use crate::gcj02::gcj02_to_wgs84;
-use crate::geometry::{Area, LocalScale, Xy};
+use crate::geometry::{LocalScale, Xy};
 
 /// The outline of one area as closed rings of WGS-84 points (each ring's last point
 /// repeats its first). Islands are separate rings; those smaller than the tolerance vanish.
