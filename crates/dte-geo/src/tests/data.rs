@@ -2,7 +2,7 @@
 //! are simplified copies of it.
 
 use crate::boundaries::boundaries;
-use crate::geometry::Xy;
+use crate::geometry::{LocalScale, Xy};
 use crate::{REGIONS, city_outlines, province_outline};
 
 #[test]
@@ -81,4 +81,43 @@ fn outline_points_are_converted_back_to_wgs84() {
         .fold(f64::MIN, f64::max);
     let shift_m = (raw_max_lat - max_lat) * 111_195.0;
     assert!((100.0..600.0).contains(&shift_m), "{shift_m}");
+}
+
+#[test]
+fn the_indexed_searches_agree_with_a_full_scan_of_every_edge() {
+    // The slab index and the nearest-box-first distance search are shortcuts: on points
+    // spread over the province's box they must give what a plain scan of all edges gives.
+    let province = &boundaries().province;
+    let bbox = *province.bbox();
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut unit = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for _ in 0..150 {
+        let p = Xy {
+            x: bbox.min_x - 0.5 + (bbox.max_x - bbox.min_x + 1.0) * unit(),
+            y: bbox.min_y - 0.5 + (bbox.max_y - bbox.min_y + 1.0) * unit(),
+        };
+        let scale = LocalScale::at(p.y);
+        let (mut inside, mut nearest) = (false, f64::INFINITY);
+        for ring in province.rings() {
+            for edge in ring.points().windows(2) {
+                let (a, b) = (edge[0], edge[1]);
+                if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x
+                {
+                    inside = !inside;
+                }
+                nearest = nearest.min(scale.distance_to_segment(p, a, b));
+            }
+        }
+        assert_eq!(province.contains(p), inside, "{p:?}");
+        let found = province.distance_to_boundary(p, f64::INFINITY);
+        assert!(
+            (found - nearest).abs() < 1e-6,
+            "{p:?}: {found} vs {nearest}"
+        );
+    }
 }
