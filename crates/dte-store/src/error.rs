@@ -1,0 +1,45 @@
+//! What can go wrong in storage, in the storage's words.
+
+/// A storage failure. Constraint violations carry the constraint's name so the web layer can
+/// answer 409/422 with a message about the field at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL: use postgres://… or sqlite:…")]
+    UnsupportedUrl,
+    #[error("record not found")]
+    NotFound,
+    #[error("constraint {constraint} violated")]
+    Constraint { constraint: String },
+    #[error("reference data: {0}")]
+    Reference(#[from] dte_domain::reference::ReferenceError),
+    #[error("stored value is corrupt: {0}")]
+    Corrupt(String),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        if let sqlx::Error::RowNotFound = error {
+            return StoreError::NotFound;
+        }
+        if let Some(database_error) = error.as_database_error() {
+            if let Some(constraint) = database_error.constraint() {
+                return StoreError::Constraint {
+                    constraint: constraint.to_owned(),
+                };
+            }
+            if database_error.is_unique_violation()
+                || database_error.is_foreign_key_violation()
+                || database_error.is_check_violation()
+            {
+                return StoreError::Constraint {
+                    constraint: database_error.message().to_owned(),
+                };
+            }
+        }
+        StoreError::Database(error)
+    }
+}

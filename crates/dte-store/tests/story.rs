@@ -1,0 +1,198 @@
+//! The storage story: one sequence of facts about DTE's storage, run against SQLite and, when
+//! `DTE_TEST_DATABASE_URL` names a server, PostgreSQL. Both must tell the same story.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use dte_domain::reference::{BUNDLED, InstitutionKind, ReferenceData, SettingKey};
+use dte_domain::{Fen, Level, OccupationCode};
+use dte_store::testing::fresh_database;
+use dte_store::{Backend, ReferenceLoad, StoreError};
+
+/// Generates one test per backend from an async function taking the backend.
+macro_rules! story {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() { super::$name(dte_store::Backend::Sqlite).await }
+            #[tokio::test]
+            async fn postgres() { super::$name(dte_store::Backend::Postgres).await }
+        }
+    )*};
+}
+
+story!(
+    reference_data_loads_once_and_is_served_exactly,
+    reloading_keeps_edits_because_loading_is_idempotent,
+    institutions_filter_by_kind_and_occupation,
+    a_failed_load_writes_nothing,
+    settings_follow_their_effective_dates,
+    constraint_violations_name_the_constraint,
+);
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 1, 0, 0).unwrap()
+}
+
+async fn reference_data_loads_once_and_is_served_exactly(backend: Backend) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    store.ping().await.unwrap();
+    let outcome = store.load_bundled_reference(now()).await.unwrap();
+    assert_eq!(outcome, vec![(2026, ReferenceLoad::Loaded)]);
+    let year = store.catalog_year(2026).await.unwrap();
+    assert_eq!(year, 2026);
+    // A later year without its own file uses the latest earlier one.
+    assert_eq!(store.catalog_year(2029).await.unwrap(), 2026);
+
+    let occupations = store.occupations(year).await.unwrap();
+    assert_eq!(occupations.len(), 10);
+    let cloud = occupations
+        .iter()
+        .find(|o| o.name == "云计算工程技术人员")
+        .unwrap();
+    assert_eq!(cloud.code.as_str(), "2-02-10-12");
+    let hours: Vec<u32> = cloud.levels.iter().map(|l| l.hours).collect();
+    assert_eq!(hours, vec![160, 160, 192]);
+    let senior = cloud
+        .levels
+        .iter()
+        .find(|l| l.level == Level::Senior)
+        .unwrap();
+    assert_eq!(senior.rate_per_hour, Fen::from_yuan(25));
+    assert_eq!(
+        dte_domain::subsidy_quote(senior.hours, senior.rate_per_hour),
+        Ok(Fen(480_000))
+    );
+
+    let regions = store.regions(year).await.unwrap();
+    assert_eq!(regions.len(), 15);
+    assert_eq!(regions.iter().map(|r| r.quota).sum::<u32>(), 3000);
+    assert_eq!((regions[0].name.as_str(), regions[0].quota), ("沈阳", 600));
+    let shenfu = regions.iter().find(|r| r.name == "沈抚示范区").unwrap();
+    assert_eq!((shenfu.quota, shenfu.division_code.as_deref()), (100, None));
+
+    let categories = store.subsidy_categories(now().date_naive()).await.unwrap();
+    assert_eq!(categories.len(), 7);
+    assert_eq!(categories.iter().filter(|c| c.enabled).count(), 6);
+}
+
+async fn reloading_keeps_edits_because_loading_is_idempotent(backend: Backend) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    store.load_bundled_reference(now()).await.unwrap();
+    let institutions = store.institutions(None, None).await.unwrap();
+    let again = store.load_bundled_reference(now()).await.unwrap();
+    assert_eq!(again, vec![(2026, ReferenceLoad::AlreadyLoaded)]);
+    assert_eq!(
+        store.institutions(None, None).await.unwrap().len(),
+        institutions.len()
+    );
+    assert_eq!(store.occupations(2026).await.unwrap().len(), 10);
+}
+
+async fn institutions_filter_by_kind_and_occupation(backend: Backend) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    store.load_bundled_reference(now()).await.unwrap();
+    let training = store
+        .institutions(Some(InstitutionKind::Training), None)
+        .await
+        .unwrap();
+    assert_eq!(training.len(), 12);
+    let evaluation = store
+        .institutions(Some(InstitutionKind::Evaluation), None)
+        .await
+        .unwrap();
+    assert_eq!(evaluation.len(), 6);
+
+    // 附件1 lists five training institutions for 人工智能工程技术人员.
+    let ai = OccupationCode::parse("2-02-10-09").unwrap();
+    let for_ai = store
+        .institutions(Some(InstitutionKind::Training), Some(&ai))
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = for_ai.iter().map(|i| i.name.as_str()).collect();
+    names.sort_unstable();
+    let mut expected = vec![
+        "沈阳工程学院",
+        "大连理工大学",
+        "东北财经大学",
+        "大连东软信息学院",
+        "辽宁工程技术大学",
+    ];
+    expected.sort_unstable();
+    assert_eq!(names, expected);
+    let dlut = for_ai.iter().find(|i| i.name == "大连理工大学").unwrap();
+    assert_eq!(dlut.contact_person.as_deref(), Some("田老师"));
+    assert_eq!(dlut.contact_phone.as_deref(), Some("15904947042"));
+    // 附件1 lists 大连理工大学 under seven occupations: all but 区块链, 云计算 and 数字化管理师.
+    assert_eq!(dlut.listings.len(), 7);
+
+    // 云计算 and 数字化管理师 have no institutions listed.
+    let cloud = OccupationCode::parse("2-02-10-12").unwrap();
+    assert!(
+        store
+            .institutions(None, Some(&cloud))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn a_failed_load_writes_nothing(backend: Backend) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    let (year, text) = BUNDLED[0];
+    let mut data = ReferenceData::parse(year, text).unwrap();
+    // Two regions with the same name violate the primary key halfway through the load.
+    let duplicate = data.regions[0].clone();
+    data.regions.push(duplicate);
+    data.regions.last_mut().unwrap().full_name = "重复".into();
+    let error = store.load_reference(&data, text, now()).await.unwrap_err();
+    assert!(matches!(error, StoreError::Constraint { .. }), "{error:?}");
+    assert!(store.occupations(2026).await.unwrap().is_empty());
+    assert!(matches!(
+        store.catalog_year(2026).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn settings_follow_their_effective_dates(backend: Backend) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    store.load_bundled_reference(now()).await.unwrap();
+    let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let settings = store.settings(on(2026, 6, 1)).await.unwrap();
+    assert_eq!(settings.len(), SettingKey::ALL.len());
+    let attendance = settings
+        .iter()
+        .find(|s| s.key == SettingKey::MinimumAttendancePercent);
+    assert_eq!(attendance.map(|s| s.value), Some(90));
+    // Before the first effective date nothing is in force.
+    assert!(store.settings(on(2025, 12, 31)).await.unwrap().is_empty());
+}
+
+async fn constraint_violations_name_the_constraint(backend: Backend) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    store.load_bundled_reference(now()).await.unwrap();
+    let (year, text) = BUNDLED[0];
+    let mut data = ReferenceData::parse(year, text).unwrap();
+    data.year = 2027;
+    data.occupations[0].hours.junior = 0;
+    // The domain refuses zero hours before the database is asked; the CHECK constraint
+    // stands behind it for any other writer.
+    let error = store.load_reference(&data, text, now()).await.unwrap_err();
+    assert!(matches!(error, StoreError::Constraint { .. }), "{error:?}");
+}
