@@ -14,7 +14,7 @@ pub mod reference;
 pub mod resident_id;
 
 pub use level::Level;
-pub use money::{Fen, subsidy_quote};
+pub use money::{Fen, group_thousands, subsidy_quote};
 pub use occupation::OccupationCode;
 pub use phone::Phone;
 pub use resident_id::{IdError, ResidentId};

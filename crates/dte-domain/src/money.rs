@@ -43,15 +43,8 @@ impl Fen {
     pub fn yuan(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
         let absolute = self.0.unsigned_abs();
-        let whole = (absolute / 100).to_string();
+        let grouped = group_thousands(absolute / 100);
         let cents = absolute % 100;
-        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-        for (position, digit) in whole.chars().enumerate() {
-            if position > 0 && (whole.len() - position) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(digit);
-        }
         format!("{sign}{grouped}.{cents:02}")
     }
 }
@@ -61,6 +54,19 @@ impl fmt::Display for Fen {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(formatter, "{} 元", self.yuan())
     }
+}
+
+/// A whole number with thousands separators, as amounts and head counts are shown: `20,000`.
+pub fn group_thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (position, digit) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 /// The subsidy for one trainee (附件5): the required training hours times the hourly rate.

@@ -1,0 +1,47 @@
+//! The OpenAPI document, generated from the handlers and wire types.
+
+use crate::error::{ErrorBody, ErrorDetail};
+use crate::wire::{
+    Institution, InstitutionListing, Occupation, OccupationLevel, OccupationLevels, Page, Policy,
+    Region, Setting, SubsidyCategory,
+};
+use axum::Json;
+use utoipa::OpenApi;
+
+/// The OpenAPI description of DTE's API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "DTE — 辽宁省数字技术工程师培育项目管理平台 API",
+        description = "The API of DTE. Collections answer `{\"items\": [...], \"next\": cursor-or-null}`; errors answer `{\"error\": {\"code\", \"message\", \"field\"}}` with a Chinese message. Money is in integer fen.",
+        version = "1"
+    ),
+    paths(
+        crate::api::health::healthz,
+        crate::api::health::readyz,
+        crate::api::catalog::occupations,
+        crate::api::catalog::regions,
+        crate::api::catalog::institutions,
+        crate::api::catalog::settings,
+        crate::api::certificates::verify,
+        document,
+    ),
+    components(schemas(
+        ErrorBody, ErrorDetail, Occupation, OccupationLevels, OccupationLevel, Region,
+        Institution, InstitutionListing, Policy, Setting, SubsidyCategory,
+        Page<Occupation>, Page<Region>, Page<Institution>,
+    )),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "catalog", description = "两目录: occupations, institutions, regions and quotas, policy"),
+        (name = "certificates", description = "Public certificate verification"),
+        (name = "meta", description = "This document"),
+    )
+)]
+pub struct ApiDoc;
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "The OpenAPI document")))]
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

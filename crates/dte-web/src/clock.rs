@@ -1,0 +1,42 @@
+//! The clock handed to handlers, so tests can fix "now". Display uses Asia/Shanghai.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Asia::Shanghai;
+use std::sync::Arc;
+
+/// A source of the current time.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock(Arc::new(Utc::now))
+    }
+
+    /// A clock stopped at one instant, for tests.
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock(Arc::new(move || at))
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+
+    /// Today's date in Liaoning (Asia/Shanghai).
+    pub fn today(&self) -> NaiveDate {
+        shanghai_today(self.now())
+    }
+}
+
+/// The calendar date in Asia/Shanghai at an instant.
+pub fn shanghai_today(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&Shanghai).date_naive()
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "Clock({})", self.now())
+    }
+}

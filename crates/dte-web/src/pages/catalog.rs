@@ -1,0 +1,191 @@
+//! Catalog pages: occupations with hours and subsidy per level, institutions per occupation,
+//! regions with quotas, and the policy settings in force.
+
+use super::home::thousands;
+use super::{PageError, render};
+use crate::AppState;
+use crate::api::catalog::{
+    InstitutionFilter, current_year, load_occupations, load_policy, parse_institution_filter,
+};
+use crate::wire::{Occupation, OccupationLevel, Policy};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use dte_domain::Fen;
+use dte_domain::reference::InstitutionKind;
+
+/// One level's cell: hours, rate and subsidy as people read them.
+pub struct LevelCell {
+    pub hours: u32,
+    pub rate: String,
+    pub subsidy: String,
+}
+
+impl From<OccupationLevel> for LevelCell {
+    fn from(level: OccupationLevel) -> LevelCell {
+        LevelCell {
+            hours: level.hours,
+            rate: format!(
+                "{} 元/学时",
+                Fen(level.rate_fen_per_hour).yuan().trim_end_matches(".00")
+            ),
+            subsidy: Fen(level.subsidy_fen).to_string(),
+        }
+    }
+}
+
+pub struct OccupationLine {
+    pub code: String,
+    pub name: String,
+    pub levels: [LevelCell; 3],
+}
+
+impl From<Occupation> for OccupationLine {
+    fn from(occupation: Occupation) -> OccupationLine {
+        let levels = occupation.levels;
+        OccupationLine {
+            code: occupation.code,
+            name: occupation.name,
+            levels: [
+                levels.junior.into(),
+                levels.intermediate.into(),
+                levels.senior.into(),
+            ],
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "occupations.html")]
+struct OccupationsPage {
+    nav: &'static str,
+    year: i32,
+    occupations: Vec<OccupationLine>,
+}
+
+/// `GET /occupations`.
+pub async fn occupations(State(state): State<AppState>) -> Result<Response, PageError> {
+    let year = current_year(&state).await?;
+    let occupations = load_occupations(&state)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(render(&OccupationsPage {
+        nav: "occupations",
+        year,
+        occupations,
+    }))
+}
+
+pub struct InstitutionLine {
+    pub name: String,
+    pub kind: &'static str,
+    pub contact_person: String,
+    pub contact_phone: String,
+    pub occupations: Vec<(String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "institutions.html")]
+struct InstitutionsPage {
+    nav: &'static str,
+    kind: String,
+    occupation: String,
+    choices: Vec<(String, String)>,
+    institutions: Vec<InstitutionLine>,
+}
+
+/// `GET /institutions?kind=…&occupation=…`.
+pub async fn institutions(
+    State(state): State<AppState>,
+    Query(filter): Query<InstitutionFilter>,
+) -> Result<Response, PageError> {
+    let (kind, occupation) = parse_institution_filter(&filter)?;
+    let rows = state.store.institutions(kind, occupation.as_ref()).await?;
+    let choices = load_occupations(&state)
+        .await?
+        .into_iter()
+        .map(|occupation| (occupation.code, occupation.name))
+        .collect();
+    let institutions = rows
+        .into_iter()
+        .map(|row| InstitutionLine {
+            name: row.name,
+            kind: row.kind.label(),
+            contact_person: row.contact_person.unwrap_or_else(|| "—".into()),
+            contact_phone: row.contact_phone.unwrap_or_else(|| "—".into()),
+            occupations: row
+                .listings
+                .into_iter()
+                .map(|listing| (listing.occupation_name, listing.status == "suspended"))
+                .collect(),
+        })
+        .collect();
+    Ok(render(&InstitutionsPage {
+        nav: "institutions",
+        kind: kind
+            .map(InstitutionKind::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        occupation: occupation.map(|code| code.to_string()).unwrap_or_default(),
+        choices,
+        institutions,
+    }))
+}
+
+pub struct RegionLine {
+    pub name: String,
+    pub full_name: String,
+    pub division_code: String,
+    pub quota: String,
+}
+
+#[derive(Template)]
+#[template(path = "regions.html")]
+struct RegionsPage {
+    nav: &'static str,
+    year: i32,
+    regions: Vec<RegionLine>,
+    total: String,
+}
+
+/// `GET /regions`.
+pub async fn regions(State(state): State<AppState>) -> Result<Response, PageError> {
+    let year = current_year(&state).await?;
+    let rows = state.store.regions(year).await?;
+    let total = thousands(rows.iter().map(|region| region.quota).sum());
+    let regions = rows
+        .into_iter()
+        .map(|row| RegionLine {
+            name: row.name,
+            full_name: row.full_name,
+            division_code: row
+                .division_code
+                .unwrap_or_else(|| "（跨沈阳、抚顺）".into()),
+            quota: thousands(row.quota),
+        })
+        .collect();
+    Ok(render(&RegionsPage {
+        nav: "regions",
+        year,
+        regions,
+        total,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "policy.html")]
+struct PolicyPage {
+    nav: &'static str,
+    policy: Policy,
+}
+
+/// `GET /policy`: the settings and subsidised categories in force today.
+pub async fn policy(State(state): State<AppState>) -> Result<Response, PageError> {
+    let policy = load_policy(&state).await?;
+    Ok(render(&PolicyPage {
+        nav: "policy",
+        policy,
+    }))
+}

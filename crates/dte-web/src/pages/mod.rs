@@ -1,0 +1,73 @@
+//! The Chinese pages: the shell, the home page, the catalogs and the API reference.
+
+pub mod api_reference;
+pub mod catalog;
+pub mod home;
+
+use crate::error::AppError;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+/// Renders a template into a page, or a 500 page if rendering fails.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => PageError(AppError::internal(error)).into_response(),
+    }
+}
+
+/// An error shown as a page rather than JSON.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(error: AppError) -> PageError {
+        PageError(error)
+    }
+}
+
+impl From<dte_store::StoreError> for PageError {
+    fn from(error: dte_store::StoreError) -> PageError {
+        PageError(error.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    nav: &'static str,
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status;
+        let title = match status {
+            StatusCode::NOT_FOUND => "未找到页面",
+            StatusCode::FORBIDDEN => "无权访问",
+            status if status.is_client_error() => "请求有误",
+            _ => "系统错误",
+        };
+        let page = ErrorPage {
+            nav: "",
+            status: status.as_u16(),
+            title,
+            message: &self.0.message,
+        };
+        let html = page.render().unwrap_or_else(|_| self.0.message.clone());
+        (status, Html(html)).into_response()
+    }
+}
+
+/// The answer for any path without a route: JSON under `/api/`, a page elsewhere.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    let error = AppError::not_found("not_found", format!("未找到“{}”", uri.path()));
+    if uri.path().starts_with("/api/") {
+        error.into_response()
+    } else {
+        PageError(error).into_response()
+    }
+}

@@ -1,0 +1,179 @@
+//! Every route of DTE, with the permission it needs: the table of contents of the API and the
+//! pages. A route is added here or nowhere.
+
+use crate::{AppState, api, assets, pages};
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::routing::{MethodRouter, get};
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Anyone, signed in or not: the catalogs, public verification, health checks, assets.
+    Public,
+}
+
+/// One route of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteInfo {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub permission: Permission,
+}
+
+/// The table: method, path, permission, handler.
+fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
+    use Permission::Public;
+    let route = |method, path, permission, handler| {
+        (
+            RouteInfo {
+                method,
+                path,
+                permission,
+            },
+            handler,
+        )
+    };
+    vec![
+        // Health.
+        route("GET", "/healthz", Public, get(api::health::healthz)),
+        route("GET", "/readyz", Public, get(api::health::readyz)),
+        // API: catalogs and public verification.
+        route(
+            "GET",
+            "/api/v1/occupations",
+            Public,
+            get(api::catalog::occupations),
+        ),
+        route("GET", "/api/v1/regions", Public, get(api::catalog::regions)),
+        route(
+            "GET",
+            "/api/v1/institutions",
+            Public,
+            get(api::catalog::institutions),
+        ),
+        route(
+            "GET",
+            "/api/v1/settings",
+            Public,
+            get(api::catalog::settings),
+        ),
+        route(
+            "GET",
+            "/api/v1/certificates/{number}",
+            Public,
+            get(api::certificates::verify),
+        ),
+        route(
+            "GET",
+            "/api/v1/openapi.json",
+            Public,
+            get(api::openapi::document),
+        ),
+        // Pages.
+        route("GET", "/", Public, get(pages::home::home)),
+        route(
+            "GET",
+            "/occupations",
+            Public,
+            get(pages::catalog::occupations),
+        ),
+        route(
+            "GET",
+            "/institutions",
+            Public,
+            get(pages::catalog::institutions),
+        ),
+        route("GET", "/regions", Public, get(pages::catalog::regions)),
+        route("GET", "/policy", Public, get(pages::catalog::policy)),
+        route("GET", "/api", Public, get(pages::api_reference::page)),
+        // Assets embedded in the binary.
+        route("GET", "/assets/{file}", Public, get(assets::serve)),
+    ]
+}
+
+/// Every route with its permission, for the authorization-matrix and OpenAPI tests.
+pub fn routes() -> Vec<RouteInfo> {
+    table().into_iter().map(|(info, _)| info).collect()
+}
+
+/// The whole application: routes, then the layers every request passes through.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new();
+    for (info, handler) in table() {
+        router = router.route(info.path, handler);
+    }
+    let request_id = HeaderName::from_static("x-request-id");
+    router
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(header::REFERRER_POLICY, "same-origin"))
+        .layer(security_header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("-");
+            // Only the path is logged: query strings may carry personal data.
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, NextRequestId::default()))
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Request ids: a per-process random prefix and a counter, unique across restarts.
+#[derive(Clone)]
+struct NextRequestId {
+    prefix: u32,
+    counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for NextRequestId {
+    fn default() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| elapsed.subsec_nanos() ^ (elapsed.as_secs() as u32))
+            .unwrap_or(0);
+        NextRequestId {
+            prefix: nanos ^ std::process::id(),
+            counter: Default::default(),
+        }
+    }
+}
+
+impl MakeRequestId for NextRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let next = self
+            .counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{:08x}-{next:x}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}

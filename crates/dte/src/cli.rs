@@ -1,0 +1,123 @@
+//! The command line: what each command does, in words a new user understands.
+
+use crate::config::{Config, DatabaseArgs};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// DTE — 辽宁省数字技术工程师培育项目管理平台.
+///
+/// Runs Liaoning Province's Digital Technology Engineer Cultivation Project (辽人社发〔2023〕36号):
+/// catalogs, classes, enrolment, attendance, certificates, subsidies and supervision. With no
+/// configuration, `dte serve` keeps its data in an SQLite file under ./dte-data and loads the
+/// plan's reference data on first start.
+#[derive(Debug, Parser)]
+#[command(name = "dte", version, about, long_about, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  dte serve                                   serve on http://127.0.0.1:8080 with ./dte-data
+  dte serve --addr 0.0.0.0:8080 --data-dir /var/lib/dte
+  dte serve --database-url postgres://dte@127.0.0.1/dte
+  dte demo --data-dir /tmp/dte-demo           fill a fresh database with a realistic year
+  dte check id 11010519491231002X             is this a valid citizen ID number?
+  dte check location 38.88 121.53             which region of Liaoning is this point in?";
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web pages and the API (loads the reference data on first start).
+    Serve {
+        #[command(flatten)]
+        serve: crate::config::ServeArgs,
+    },
+    /// Database maintenance.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Fill a fresh database with a realistic year of the project, and print the accounts.
+    Demo {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Check a value the way DTE does, without a database.
+    Check {
+        #[command(subcommand)]
+        command: CheckCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DbCommand {
+    /// Bring the schema up to date and load the bundled reference data, then exit.
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CheckCommand {
+    /// Check a citizen identity number (GB 11643): prints "valid" or the reason it is not.
+    Id {
+        /// The 18-character number.
+        number: String,
+    },
+    /// Say which region of Liaoning a WGS-84 point lies in; exits non-zero when outside.
+    Location {
+        /// Latitude in decimal degrees, e.g. 41.80.
+        #[arg(allow_hyphen_values = true)]
+        lat: String,
+        /// Longitude in decimal degrees, e.g. 123.43.
+        #[arg(allow_hyphen_values = true)]
+        lon: String,
+    },
+}
+
+/// Runs one command and returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check {
+            command: CheckCommand::Id { number },
+        } => Ok(crate::check::id(&number)),
+        Command::Check {
+            command: CheckCommand::Location { lat, lon },
+        } => Ok(crate::check::location(&lat, &lon)),
+        Command::Serve { serve } => {
+            let config = Config::from_serve(serve)?;
+            runtime()?.block_on(crate::serve::serve(config))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Db {
+            command: DbCommand::Migrate { database },
+        } => {
+            let config = Config::from_database(database)?;
+            runtime()?.block_on(async {
+                let store = crate::serve::open_store(&config).await?;
+                store.close().await;
+                println!(
+                    "数据库已是最新结构，参考数据已载入：{}",
+                    config.database_display()
+                );
+                anyhow::Ok(())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { database } => {
+            let config = Config::from_database(database)?;
+            runtime()?.block_on(crate::demo::run(&config))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("无法启动异步运行时")
+}

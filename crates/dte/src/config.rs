@@ -1,0 +1,178 @@
+//! Configuration: defaults, then an optional TOML file, then `DTE_*` environment variables and
+//! command-line flags (clap reads both; flags win over the environment).
+
+use anyhow::Context;
+use clap::Args;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The default listening address (SPEC: 127.0.0.1:8080).
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// The default data folder, relative to the working directory.
+pub const DEFAULT_DATA_DIR: &str = "dte-data";
+
+/// Where the data lives; every command that opens the database takes these flags.
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Data folder: holds the SQLite database (dte.sqlite3) and uploaded files. [default: ./dte-data]
+    #[arg(long, env = "DTE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: postgres://user@host/db for PostgreSQL, or sqlite:///path/file.sqlite3.
+    /// [default: the SQLite file in the data folder]
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// A TOML file with any of: addr, data_dir, database_url, public_url.
+    #[arg(long, env = "DTE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// The flags of `dte serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. [default: 127.0.0.1:8080]
+    #[arg(long, env = "DTE_ADDR", value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+    /// The address people reach DTE at, used in printed links and QR codes. [default: http://ADDR]
+    #[arg(long, env = "DTE_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// The settings after every layer is applied.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: Secret,
+    pub public_url: String,
+}
+
+/// A value that never prints (database URLs may hold passwords).
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("Secret(…)")
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    addr: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    public_url: Option<String>,
+}
+
+impl Config {
+    /// The configuration of `dte serve`.
+    pub fn from_serve(args: ServeArgs) -> anyhow::Result<Config> {
+        let file = read_file(args.database.config.as_deref())?;
+        let addr_text = args
+            .addr
+            .or(file.addr.clone())
+            .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
+        let addr: SocketAddr = addr_text.parse().with_context(|| {
+            format!("--addr “{addr_text}” 不是有效的 HOST:PORT 地址，例如 127.0.0.1:8080")
+        })?;
+        let public_url = args
+            .public_url
+            .or(file.public_url.clone())
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let mut config = Config::layered(args.database, file)?;
+        config.addr = addr;
+        config.public_url = public_url.trim_end_matches('/').to_owned();
+        Ok(config)
+    }
+
+    /// The configuration of commands that only open the database.
+    pub fn from_database(args: DatabaseArgs) -> anyhow::Result<Config> {
+        let file = read_file(args.config.as_deref())?;
+        Config::layered(args, file)
+    }
+
+    fn layered(args: DatabaseArgs, file: FileConfig) -> anyhow::Result<Config> {
+        let data_dir = args
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let database_url = args
+            .database_url
+            .or(file.database_url)
+            .filter(|url| !url.is_empty());
+        let database_url = match database_url {
+            Some(url) => url,
+            None => dte_store::Store::sqlite_url_in(&data_dir),
+        };
+        Ok(Config {
+            addr: DEFAULT_ADDR.parse().context("default address")?,
+            data_dir,
+            database_url: Secret(database_url),
+            public_url: format!("http://{DEFAULT_ADDR}"),
+        })
+    }
+
+    /// The database as it may be printed: the SQLite path, or a PostgreSQL URL without password.
+    pub fn database_display(&self) -> String {
+        let url = self.database_url.expose();
+        match (url.find("://"), url.rfind('@')) {
+            (Some(scheme), Some(at)) if url.starts_with("postgres") => {
+                let user_info = &url[scheme + 3..at];
+                let user = user_info.split(':').next().unwrap_or_default();
+                format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
+            }
+            _ => url.to_owned(),
+        }
+    }
+}
+
+fn read_file(path: Option<&Path>) -> anyhow::Result<FileConfig> {
+    let Some(path) = path else {
+        return Ok(FileConfig::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("无法读取配置文件 {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("配置文件 {} 格式错误", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_postgres_password_is_never_displayed() {
+        let config = Config {
+            addr: DEFAULT_ADDR.parse().unwrap(),
+            data_dir: PathBuf::from("x"),
+            database_url: Secret("postgres://dte:hunter2@db:5432/dte".into()),
+            public_url: String::new(),
+        };
+        assert_eq!(config.database_display(), "postgres://dte@db:5432/dte");
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn without_configuration_the_database_is_sqlite_in_the_data_folder() {
+        let args = DatabaseArgs {
+            data_dir: None,
+            database_url: None,
+            config: None,
+        };
+        let config = Config::from_database(args).unwrap();
+        assert_eq!(config.data_dir, PathBuf::from("dte-data"));
+        assert_eq!(
+            config.database_url.expose(),
+            "sqlite://dte-data/dte.sqlite3"
+        );
+    }
+}
