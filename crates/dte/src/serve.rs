@@ -49,13 +49,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Structured logs: `RUST_LOG` filters (default info); `DTE_LOG_FORMAT=json` for JSON lines.
+/// Structured logs on standard error: `RUST_LOG` filters (default info); `DTE_LOG_FORMAT=json`
+/// for JSON lines.
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_writer(std::io::stderr);
     let result = if std::env::var("DTE_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().try_init()
     } else {

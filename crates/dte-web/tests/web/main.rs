@@ -1,0 +1,10 @@
+//! The web crate's one integration-test binary: the API and pages against a real server on
+//! 127.0.0.1 with a fresh database of each backend, and journeys in headless Chromium.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test crate: a failed unwrap is a failed test.
+
+#[macro_use]
+mod helpers;
+mod api;
+mod browser;
+mod pages;

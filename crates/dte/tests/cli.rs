@@ -1,0 +1,188 @@
+//! The `dte` binary as a user runs it: checks, migrations, serving and graceful shutdown, on
+//! SQLite and on PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test crate: a failed unwrap is a failed test.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn dte(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dte"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// GB 11643: `dte check id` prints 有效 and exits 0, or the reason and exits non-zero.
+#[test]
+fn check_id_says_valid_or_why_not() {
+    let valid = dte(&["check", "id", "11010519491231002X"]);
+    assert!(valid.status.success());
+    assert!(stdout(&valid).starts_with("有效"));
+    assert!(
+        !stdout(&valid).contains("19491231002X"),
+        "the number is masked"
+    );
+    let old = dte(&["check", "id", "110105491231002"]);
+    assert!(!old.status.success());
+    assert!(stdout(&old).contains("15 位"));
+    let wrong = dte(&["check", "id", "110105194912310021"]);
+    assert!(!wrong.status.success());
+    assert!(stdout(&wrong).contains("校验码"));
+}
+
+/// SPEC: `dte check location LAT LON` names the region, or says outside with a non-zero exit.
+#[test]
+fn check_location_names_the_region_or_exits_non_zero_outside() {
+    // 沈阳市人民政府 (41.80 N, 123.43 E).
+    let shenyang = dte(&["check", "location", "41.7968", "123.4294"]);
+    assert!(shenyang.status.success(), "{}", stdout(&shenyang));
+    assert!(stdout(&shenyang).contains("沈阳"));
+    // 山海关 in Hebei, just across the border from 绥中.
+    let hebei = dte(&["check", "location", "40.0092", "119.7539"]);
+    assert!(!hebei.status.success());
+    assert!(stdout(&hebei).contains("省外"));
+    let garbage = dte(&["check", "location", "north", "123"]);
+    assert!(!garbage.status.success());
+}
+
+#[test]
+fn help_explains_the_commands_in_plain_words() {
+    let help = dte(&["--help"]);
+    assert!(help.status.success());
+    let text = stdout(&help);
+    for word in [
+        "serve",
+        "demo",
+        "check",
+        "db",
+        "辽宁省数字技术工程师培育项目管理平台",
+    ] {
+        assert!(text.contains(word), "--help lacks {word}");
+    }
+    let serve = stdout(&dte(&["serve", "--help"]));
+    for flag in [
+        "--addr",
+        "--data-dir",
+        "--database-url",
+        "DTE_ADDR",
+        "DTE_DATA_DIR",
+        "DATABASE_URL",
+    ] {
+        assert!(serve.contains(flag), "serve --help lacks {flag}");
+    }
+}
+
+/// A `dte serve` child process that is killed if the test fails.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(extra: &[&str]) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dte"))
+        .arg("serve")
+        .args(["--addr", &address])
+        .args(extra)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let started = lines.next().unwrap().unwrap();
+    assert!(started.contains("DTE 已启动"), "{started}");
+    Server {
+        child,
+        address: format!("http://{address}"),
+    }
+}
+
+async fn serves_the_catalogs_then_stops_gracefully(server: Server) {
+    let client = reqwest::Client::new();
+    let occupations: serde_json::Value = client
+        .get(format!("{}/api/v1/occupations", server.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(occupations["items"].as_array().unwrap().len(), 10);
+    let ready = client
+        .get(format!("{}/readyz", server.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    let mut server = server;
+    let pid = nix::unistd::Pid::from_raw(server.child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(
+                status.success(),
+                "dte serve exits 0 on SIGTERM, got {status}"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "dte serve did not stop within 10 s of SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// SPEC: with no configuration `dte serve` uses SQLite in a data folder and loads the plan's
+/// reference data; SIGTERM stops it cleanly.
+#[tokio::test]
+async fn serve_on_sqlite_in_a_data_folder_loads_reference_data_and_stops_on_sigterm() {
+    let dir = std::env::temp_dir().join(format!("dte-cli-{}", std::process::id()));
+    let dir_text = dir.to_str().unwrap().to_owned();
+    let server = start_server(&["--data-dir", &dir_text]);
+    serves_the_catalogs_then_stops_gracefully(server).await;
+    assert!(dir.join("dte.sqlite3").exists());
+    // A second start finds the year loaded and still serves it.
+    let server = start_server(&["--data-dir", &dir_text]);
+    serves_the_catalogs_then_stops_gracefully(server).await;
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// SPEC: a postgres:// URL selects PostgreSQL; `dte db migrate` then `dte serve` serve the same.
+#[tokio::test]
+async fn serve_on_postgres_with_a_database_url() {
+    let Some(database) = dte_store::testing::fresh_database(dte_store::Backend::Postgres)
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    let migrate = dte(&["db", "migrate", "--database-url", &database.url]);
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    let server = start_server(&["--database-url", &database.url]);
+    serves_the_catalogs_then_stops_gracefully(server).await;
+}
