@@ -30,7 +30,6 @@ macro_rules! both_backends {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    pub backend: Backend,
     #[allow(dead_code)] // Kept alive so the database outlives the server.
     pub database: TestDatabase,
 }
