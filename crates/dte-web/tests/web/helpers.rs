@@ -62,7 +62,6 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     Some(TestApp {
         address,
         client,
-        backend,
         database,
     })
 }
