@@ -95,6 +95,7 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         ),
         route("GET", "/regions", Public, get(pages::catalog::regions)),
         route("GET", "/policy", Public, get(pages::catalog::policy)),
+        route("GET", "/catalog.xlsx", Public, get(pages::catalog::export)),
         route("GET", "/api", Public, get(pages::api_reference::page)),
         // Assets embedded in the binary.
         route("GET", "/assets/{file}", Public, get(assets::serve)),

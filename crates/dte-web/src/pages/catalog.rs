@@ -189,3 +189,78 @@ pub async fn policy(State(state): State<AppState>) -> Result<Response, PageError
         policy,
     }))
 }
+
+/// `GET /catalog.xlsx`: the three catalogs as one Excel workbook.
+pub async fn export(State(state): State<AppState>) -> Result<Response, PageError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    use dte_docs::catalog::{
+        InstitutionLine as Institution, OccupationLine as Occupation, RegionLine as Region,
+    };
+    let year = current_year(&state).await?;
+    let occupations: Vec<Occupation> = load_occupations(&state)
+        .await?
+        .into_iter()
+        .map(|occupation| {
+            let cell = |level: OccupationLevel| {
+                (
+                    level.hours,
+                    Fen(level.rate_fen_per_hour),
+                    Fen(level.subsidy_fen),
+                )
+            };
+            let levels = occupation.levels;
+            Occupation {
+                name: occupation.name,
+                code: occupation.code,
+                levels: [
+                    cell(levels.junior),
+                    cell(levels.intermediate),
+                    cell(levels.senior),
+                ],
+            }
+        })
+        .collect();
+    let institutions: Vec<Institution> = state
+        .store
+        .institutions(None, None)
+        .await?
+        .into_iter()
+        .map(|row| Institution {
+            name: row.name,
+            kind: row.kind.label().to_owned(),
+            contact_person: row.contact_person.unwrap_or_default(),
+            contact_phone: row.contact_phone.unwrap_or_default(),
+            occupations: row
+                .listings
+                .iter()
+                .map(|listing| listing.occupation_name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+        })
+        .collect();
+    let regions: Vec<Region> = state
+        .store
+        .regions(year)
+        .await?
+        .into_iter()
+        .map(|row| Region {
+            name: row.name,
+            quota: row.quota,
+        })
+        .collect();
+    let bytes = dte_docs::catalog::catalog_workbook(year, &occupations, &institutions, &regions)
+        .map_err(crate::error::AppError::internal)?;
+    let disposition = format!("attachment; filename=\"dte-catalog-{year}.xlsx\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

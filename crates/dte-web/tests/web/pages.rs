@@ -10,7 +10,43 @@ both_backends!(
     the_policy_and_api_pages_render,
     an_unknown_page_is_a_chinese_404,
     assets_are_served_by_dte_itself,
+    the_catalogs_export_as_a_real_xlsx_workbook,
 );
+
+/// The catalogs download as one .xlsx that a spreadsheet program reads.
+async fn the_catalogs_export_as_a_real_xlsx_workbook(app: TestApp) {
+    use calamine::{Data, Reader, Xlsx};
+    let response = app
+        .client
+        .get(format!("{}/catalog.xlsx", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("dte-catalog-2026.xlsx")
+    );
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let occupations = workbook.worksheet_range("职业目录").unwrap();
+    assert_eq!(
+        occupations.height(),
+        12,
+        "title, header and ten occupations"
+    );
+    let regions = workbook.worksheet_range("地区名额").unwrap();
+    assert_eq!(regions.get_value((16, 1)), Some(&Data::Float(3000.0)));
+    let institutions = workbook.worksheet_range("机构目录").unwrap();
+    assert_eq!(
+        institutions.height(),
+        19,
+        "header and eighteen institutions"
+    );
+}
 
 async fn the_home_page_explains_the_project_and_its_2030_target(app: TestApp) {
     let (status, html) = app.get_text("/").await;
