@@ -6,6 +6,7 @@
 //! fixed clock. Values are parsed once at the edge (`ResidentId::parse`, `Level::parse`, …)
 //! and the rest of the system works with the parsed types.
 
+pub mod access;
 pub mod level;
 pub mod money;
 pub mod occupation;
@@ -13,6 +14,7 @@ pub mod phone;
 pub mod reference;
 pub mod resident_id;
 
+pub use access::{Role, Scope};
 pub use level::Level;
 pub use money::{Fen, group_thousands, subsidy_quote};
 pub use occupation::OccupationCode;

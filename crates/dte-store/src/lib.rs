@@ -5,10 +5,12 @@
 //! so each backend has its own `migrations/` folder. The backend is chosen once, from the
 //! database URL's scheme, in `Store::connect`.
 
+mod accounts;
 mod catalog;
 mod error;
 pub mod testing;
 
+pub use accounts::{NewSession, NewUser, Session, User};
 pub use catalog::{
     InstitutionListingRow, InstitutionRow, LevelRow, OccupationRow, ReferenceLoad, RegionRow,
     SettingRow, SubsidyCategoryRow,

@@ -5,8 +5,10 @@
 
 mod api;
 mod assets;
+pub mod auth;
 mod clock;
 mod error;
+mod guard;
 mod pages;
 mod router;
 mod wire;
@@ -25,6 +27,7 @@ pub struct AppState {
     pub clock: Clock,
     /// Where the service is reached from outside, used in links it prints (no trailing slash).
     pub public_url: Arc<str>,
+    pub security: Arc<auth::Security>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -1,10 +1,11 @@
 //! Every route of DTE, with the permission it needs: the table of contents of the API and the
 //! pages. A route is added here or nowhere.
 
-use crate::{AppState, api, assets, pages};
+use crate::{AppState, api, assets, auth, guard, pages};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, delete, get, post};
+use dte_domain::Role;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -20,7 +21,28 @@ use tower_http::trace::TraceLayer;
 pub enum Permission {
     /// Anyone, signed in or not: the catalogs, public verification, health checks, assets.
     Public,
+    /// Any signed-in account.
+    SignedIn,
+    /// Signed-in accounts of these roles only.
+    Roles(&'static [Role]),
 }
+
+impl Permission {
+    /// Whether a caller of this role (`None`: not signed in) may use the route.
+    pub fn allows(self, role: Option<Role>) -> bool {
+        match (self, role) {
+            (Permission::Public, _) => true,
+            (_, None) => false,
+            (Permission::SignedIn, Some(_)) => true,
+            (Permission::Roles(roles), Some(role)) => roles.contains(&role),
+        }
+    }
+}
+
+/// Who manages accounts: the province (everyone) and cities (their region's institutions).
+const ACCOUNT_MANAGERS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin];
+/// The province alone.
+const PROVINCE: &[Role] = &[Role::ProvinceAdmin];
 
 /// One route of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,73 +52,45 @@ pub struct RouteInfo {
     pub permission: Permission,
 }
 
-/// The table: method, path, permission, handler.
+/// The table: method, path, permission, handler. One line per route, so it reads as a
+/// table of contents.
+#[rustfmt::skip]
 fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
-    use Permission::Public;
-    let route = |method, path, permission, handler| {
-        (
-            RouteInfo {
-                method,
-                path,
-                permission,
-            },
-            handler,
-        )
-    };
+    use Permission::{Public, Roles, SignedIn};
+    let route = |method, path, permission, handler| (RouteInfo { method, path, permission }, handler);
     vec![
         // Health.
         route("GET", "/healthz", Public, get(api::health::healthz)),
         route("GET", "/readyz", Public, get(api::health::readyz)),
         // API: catalogs and public verification.
-        route(
-            "GET",
-            "/api/v1/occupations",
-            Public,
-            get(api::catalog::occupations),
-        ),
+        route("GET", "/api/v1/occupations", Public, get(api::catalog::occupations)),
         route("GET", "/api/v1/regions", Public, get(api::catalog::regions)),
-        route(
-            "GET",
-            "/api/v1/institutions",
-            Public,
-            get(api::catalog::institutions),
-        ),
-        route(
-            "GET",
-            "/api/v1/settings",
-            Public,
-            get(api::catalog::settings),
-        ),
-        route(
-            "GET",
-            "/api/v1/certificates/{number}",
-            Public,
-            get(api::certificates::verify),
-        ),
-        route(
-            "GET",
-            "/api/v1/openapi.json",
-            Public,
-            get(api::openapi::document),
-        ),
-        // Pages.
+        route("GET", "/api/v1/institutions", Public, get(api::catalog::institutions)),
+        route("GET", "/api/v1/settings", Public, get(api::catalog::settings)),
+        route("GET", "/api/v1/certificates/{number}", Public, get(api::certificates::verify)),
+        route("GET", "/api/v1/openapi.json", Public, get(api::openapi::document)),
+        // API: sessions.
+        route("POST", "/api/v1/session", Public, post(api::session::create)),
+        route("DELETE", "/api/v1/session", SignedIn, delete(api::session::delete)),
+        route("GET", "/api/v1/me", SignedIn, get(api::session::me)),
+        // Pages: public.
         route("GET", "/", Public, get(pages::home::home)),
-        route(
-            "GET",
-            "/occupations",
-            Public,
-            get(pages::catalog::occupations),
-        ),
-        route(
-            "GET",
-            "/institutions",
-            Public,
-            get(pages::catalog::institutions),
-        ),
+        route("GET", "/occupations", Public, get(pages::catalog::occupations)),
+        route("GET", "/institutions", Public, get(pages::catalog::institutions)),
         route("GET", "/regions", Public, get(pages::catalog::regions)),
         route("GET", "/policy", Public, get(pages::catalog::policy)),
         route("GET", "/catalog.xlsx", Public, get(pages::catalog::export)),
         route("GET", "/api", Public, get(pages::api_reference::page)),
+        // Pages: signing in and out, the account.
+        route("GET", "/login", Public, get(pages::session::form)),
+        route("POST", "/login", Public, post(pages::session::submit)),
+        route("POST", "/logout", SignedIn, post(pages::session::logout)),
+        route("GET", "/workbench", SignedIn, get(pages::workbench::page)),
+        route("GET", "/account", SignedIn, get(pages::account::page)),
+        route("POST", "/account/password", SignedIn, post(pages::account::change_password)),
+        // Pages: account management within scope.
+        route("GET", "/users", Roles(ACCOUNT_MANAGERS), get(pages::users::list)),
+        route("POST", "/users", Roles(PROVINCE), post(pages::users::create)),
         // Assets embedded in the binary.
         route("GET", "/assets/{file}", Public, get(assets::serve)),
     ]
@@ -111,11 +105,16 @@ pub fn routes() -> Vec<RouteInfo> {
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new();
     for (info, handler) in table() {
-        router = router.route(info.path, handler);
+        let permission = info.permission;
+        let guarded = handler.route_layer(axum::middleware::from_fn(move |request, next| {
+            guard::enforce(permission, request, next)
+        }));
+        router = router.route(info.path, guarded);
     }
     let request_id = HeaderName::from_static("x-request-id");
     router
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::identify))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -24,6 +24,7 @@ Examples:
   dte serve --addr 0.0.0.0:8080 --data-dir /var/lib/dte
   dte serve --database-url postgres://dte@127.0.0.1/dte
   dte demo --data-dir /tmp/dte-demo           fill a fresh database with a realistic year
+  echo 'Str0ng-Passw0rd!' | dte user create --role province-admin --username admin --password-stdin
   dte check id 11010519491231002X             is this a valid citizen ID number?
   dte check location 38.88 121.53             which region of Liaoning is this point in?";
 
@@ -44,6 +45,11 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Manage accounts (there are no default accounts: create the first province admin here).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Check a value the way DTE does, without a database.
     Check {
         #[command(subcommand)]
@@ -55,6 +61,34 @@ enum Command {
 enum DbCommand {
     /// Bring the schema up to date and load the bundled reference data, then exit.
     Migrate {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account; the password comes from standard input (--password-stdin) or is
+    /// generated and shown once.
+    Create {
+        /// province-admin, city-admin, training-institution, evaluation-institution, inspector or auditor.
+        #[arg(long)]
+        role: String,
+        /// The sign-in name: 3–64 letters, digits or . _ -
+        #[arg(long)]
+        username: String,
+        /// The person's or office's name shown on pages. [default: the username]
+        #[arg(long)]
+        display_name: Option<String>,
+        /// For city-admin: the region (沈阳 … 葫芦岛, 沈抚示范区).
+        #[arg(long)]
+        region: Option<String>,
+        /// For institution accounts: the institution's name as listed.
+        #[arg(long)]
+        institution: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -105,6 +139,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 anyhow::Ok(())
             })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    role,
+                    username,
+                    display_name,
+                    region,
+                    institution,
+                    password_stdin,
+                    database,
+                },
+        } => {
+            let config = Config::from_database(database)?;
+            let request = crate::user::CreateUser {
+                role,
+                username,
+                display_name,
+                region,
+                institution,
+                password_stdin,
+            };
+            runtime()?.block_on(crate::user::create(&config, request))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { database } => {

@@ -33,9 +33,18 @@ pub struct ServeArgs {
     /// Address to listen on. [default: 127.0.0.1:8080]
     #[arg(long, env = "DTE_ADDR", value_name = "HOST:PORT")]
     pub addr: Option<String>,
-    /// The address people reach DTE at, used in printed links and QR codes. [default: http://ADDR]
+    /// The address people reach DTE at, used in printed links and QR codes; an https:// URL
+    /// marks cookies Secure. [default: http://ADDR]
     #[arg(long, env = "DTE_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For is believed, comma-separated IP addresses.
+    #[arg(
+        long,
+        env = "DTE_TRUSTED_PROXIES",
+        value_name = "IPS",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -47,6 +56,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: Secret,
     pub public_url: String,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A value that never prints (database URLs may hold passwords).
@@ -91,6 +101,7 @@ impl Config {
             .unwrap_or_else(|| format!("http://{addr}"));
         let mut config = Config::layered(args.database, file)?;
         config.addr = addr;
+        config.trusted_proxies = args.trusted_proxies;
         config.public_url = public_url.trim_end_matches('/').to_owned();
         Ok(config)
     }
@@ -119,6 +130,7 @@ impl Config {
             data_dir,
             database_url: Secret(database_url),
             public_url: format!("http://{DEFAULT_ADDR}"),
+            trusted_proxies: Vec::new(),
         })
     }
 
@@ -156,6 +168,7 @@ mod tests {
             data_dir: PathBuf::from("x"),
             database_url: Secret("postgres://dte:hunter2@db:5432/dte".into()),
             public_url: String::new(),
+            trusted_proxies: Vec::new(),
         };
         assert_eq!(config.database_display(), "postgres://dte@db:5432/dte");
         assert!(!format!("{config:?}").contains("hunter2"));

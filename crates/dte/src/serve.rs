@@ -3,6 +3,7 @@
 use crate::config::Config;
 use anyhow::Context;
 use dte_store::Store;
+use dte_web::auth::Security;
 use dte_web::{AppState, Clock};
 
 /// Opens the configured database: creates the data folder, migrates, loads reference data.
@@ -36,10 +37,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         "DTE 已启动：http://{address}/ （数据库：{}）按 Ctrl-C 停止",
         config.database_display()
     );
+    let secure_cookies = config.public_url.starts_with("https://");
+    let security = Security::new(secure_cookies, config.trusted_proxies.clone());
     let state = AppState {
         store: store.clone(),
         clock: Clock::system(),
         public_url: config.public_url.into(),
+        security: std::sync::Arc::new(security),
     };
     dte_web::serve(listener, state, shutdown_signal())
         .await

@@ -186,3 +186,97 @@ async fn serve_on_postgres_with_a_database_url() {
     let server = start_server(&["--database-url", &database.url]);
     serves_the_catalogs_then_stops_gracefully(server).await;
 }
+
+/// There are no default accounts: `dte user create` makes the first province admin, with the
+/// password from standard input; a weak one is refused with the reason.
+#[tokio::test]
+async fn user_create_makes_the_first_province_admin_who_can_sign_in() {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("dte-cli-user-{}", std::process::id()));
+    let dir_text = dir.to_str().unwrap().to_owned();
+    let create = |password: &'static str, username: &'static str| {
+        let dir_text = dir_text.clone();
+        move || {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_dte"))
+                .args([
+                    "user",
+                    "create",
+                    "--role",
+                    "province-admin",
+                    "--username",
+                    username,
+                    "--password-stdin",
+                ])
+                .args(["--data-dir", &dir_text])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{password}\n").as_bytes())
+                .unwrap();
+            child.wait_with_output().unwrap()
+        }
+    };
+    let weak = create("password123", "admin")();
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("密码不符合要求"));
+    let made = create("Hunhe-River-Bridge-88", "admin")();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(stdout(&made).contains("已创建"));
+    assert!(
+        !stdout(&made).contains("Hunhe-River-Bridge-88"),
+        "a given password is not echoed"
+    );
+    let taken = create("Hunhe-River-Bridge-88", "admin")();
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("已被使用"));
+
+    let server = start_server(&["--data-dir", &dir_text]);
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/session", server.address))
+        .json(&serde_json::json!({"username": "admin", "password": "Hunhe-River-Bridge-88"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    drop(server);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// SPEC: `dte demo` fills a fresh database and prints one account per role; a second run on
+/// the same database is refused.
+#[test]
+fn demo_prints_an_account_per_role_and_refuses_a_second_run() {
+    let dir = std::env::temp_dir().join(format!("dte-cli-demo-{}", std::process::id()));
+    let dir_text = dir.to_str().unwrap().to_owned();
+    let first = dte(&["demo", "--data-dir", &dir_text]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let text = stdout(&first);
+    for label in [
+        "省人社厅管理员",
+        "市人社局管理员",
+        "培训机构",
+        "评价机构",
+        "纪检监督",
+        "审计管理员",
+        "学员",
+    ] {
+        assert!(text.contains(label), "demo output lacks {label}");
+    }
+    let second = dte(&["demo", "--data-dir", &dir_text]);
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("已有演示数据"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

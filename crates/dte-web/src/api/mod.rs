@@ -4,3 +4,4 @@ pub mod catalog;
 pub mod certificates;
 pub mod health;
 pub mod openapi;
+pub mod session;

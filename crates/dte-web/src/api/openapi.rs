@@ -24,17 +24,23 @@ use utoipa::OpenApi;
         crate::api::catalog::institutions,
         crate::api::catalog::settings,
         crate::api::certificates::verify,
+        crate::api::session::create,
+        crate::api::session::delete,
+        crate::api::session::me,
         document,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, Occupation, OccupationLevels, OccupationLevel, Region,
         Institution, InstitutionListing, Policy, Setting, SubsidyCategory,
         Page<Occupation>, Page<Region>, Page<Institution>,
+        crate::api::session::SignInRequest, crate::api::session::SessionCreated, crate::api::session::Me,
     )),
+    modifiers(&BearerAuth),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "catalog", description = "两目录: occupations, institutions, regions and quotas, policy"),
         (name = "certificates", description = "Public certificate verification"),
+        (name = "session", description = "Sign in and out; bearer tokens for API clients"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -44,4 +50,18 @@ pub struct ApiDoc;
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "The OpenAPI document")))]
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+/// Declares the bearer-token scheme of `POST /api/v1/session`.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
 }

@@ -1,8 +1,11 @@
 //! The API reference page, drawn from the generated OpenAPI document so it cannot drift.
 
+use super::Chrome;
 use super::render;
 use crate::ApiDoc;
+use crate::auth::Caller;
 use askama::Template;
+use axum::Extension;
 use axum::response::Response;
 use serde_json::Value;
 use utoipa::OpenApi;
@@ -18,17 +21,17 @@ pub struct Endpoint {
 #[derive(Template)]
 #[template(path = "api.html")]
 struct ApiPage {
-    nav: &'static str,
+    chrome: Chrome,
     description: String,
     endpoints: Vec<Endpoint>,
 }
 
 /// `GET /api`.
-pub async fn page() -> Response {
+pub async fn page(Extension(caller): Extension<Caller>) -> Response {
     let document = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
     let description = text(&document["info"]["description"]);
     render(&ApiPage {
-        nav: "api",
+        chrome: Chrome::new("api", &caller),
         description,
         endpoints: endpoints(&document),
     })

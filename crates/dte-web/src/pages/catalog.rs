@@ -1,14 +1,17 @@
 //! Catalog pages: occupations with hours and subsidy per level, institutions per occupation,
 //! regions with quotas, and the policy settings in force.
 
+use super::Chrome;
 use super::home::thousands;
 use super::{PageError, render};
 use crate::AppState;
 use crate::api::catalog::{
     InstitutionFilter, current_year, load_occupations, load_policy, parse_institution_filter,
 };
+use crate::auth::Caller;
 use crate::wire::{Occupation, OccupationLevel, Policy};
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use dte_domain::Fen;
@@ -58,13 +61,16 @@ impl From<Occupation> for OccupationLine {
 #[derive(Template)]
 #[template(path = "occupations.html")]
 struct OccupationsPage {
-    nav: &'static str,
+    chrome: Chrome,
     year: i32,
     occupations: Vec<OccupationLine>,
 }
 
 /// `GET /occupations`.
-pub async fn occupations(State(state): State<AppState>) -> Result<Response, PageError> {
+pub async fn occupations(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, PageError> {
     let year = current_year(&state).await?;
     let occupations = load_occupations(&state)
         .await?
@@ -72,7 +78,7 @@ pub async fn occupations(State(state): State<AppState>) -> Result<Response, Page
         .map(Into::into)
         .collect();
     Ok(render(&OccupationsPage {
-        nav: "occupations",
+        chrome: Chrome::new("occupations", &caller),
         year,
         occupations,
     }))
@@ -89,7 +95,7 @@ pub struct InstitutionLine {
 #[derive(Template)]
 #[template(path = "institutions.html")]
 struct InstitutionsPage {
-    nav: &'static str,
+    chrome: Chrome,
     kind: String,
     occupation: String,
     choices: Vec<(String, String)>,
@@ -99,6 +105,7 @@ struct InstitutionsPage {
 /// `GET /institutions?kind=…&occupation=…`.
 pub async fn institutions(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Query(filter): Query<InstitutionFilter>,
 ) -> Result<Response, PageError> {
     let (kind, occupation) = parse_institution_filter(&filter)?;
@@ -123,7 +130,7 @@ pub async fn institutions(
         })
         .collect();
     Ok(render(&InstitutionsPage {
-        nav: "institutions",
+        chrome: Chrome::new("institutions", &caller),
         kind: kind
             .map(InstitutionKind::as_str)
             .unwrap_or_default()
@@ -144,14 +151,17 @@ pub struct RegionLine {
 #[derive(Template)]
 #[template(path = "regions.html")]
 struct RegionsPage {
-    nav: &'static str,
+    chrome: Chrome,
     year: i32,
     regions: Vec<RegionLine>,
     total: String,
 }
 
 /// `GET /regions`.
-pub async fn regions(State(state): State<AppState>) -> Result<Response, PageError> {
+pub async fn regions(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, PageError> {
     let year = current_year(&state).await?;
     let rows = state.store.regions(year).await?;
     let total = thousands(rows.iter().map(|region| region.quota).sum());
@@ -167,7 +177,7 @@ pub async fn regions(State(state): State<AppState>) -> Result<Response, PageErro
         })
         .collect();
     Ok(render(&RegionsPage {
-        nav: "regions",
+        chrome: Chrome::new("regions", &caller),
         year,
         regions,
         total,
@@ -177,15 +187,18 @@ pub async fn regions(State(state): State<AppState>) -> Result<Response, PageErro
 #[derive(Template)]
 #[template(path = "policy.html")]
 struct PolicyPage {
-    nav: &'static str,
+    chrome: Chrome,
     policy: Policy,
 }
 
 /// `GET /policy`: the settings and subsidised categories in force today.
-pub async fn policy(State(state): State<AppState>) -> Result<Response, PageError> {
+pub async fn policy(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, PageError> {
     let policy = load_policy(&state).await?;
     Ok(render(&PolicyPage {
-        nav: "policy",
+        chrome: Chrome::new("policy", &caller),
         policy,
     }))
 }

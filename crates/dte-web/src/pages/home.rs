@@ -1,9 +1,12 @@
 //! The home page: what the project is, its 2030 target, and where to go next.
 
+use super::Chrome;
 use super::{PageError, render};
 use crate::AppState;
 use crate::api::catalog::{current_year, load_occupations};
+use crate::auth::Caller;
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::response::Response;
 
@@ -15,7 +18,7 @@ const TARGET_YEAR: i32 = 2030;
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
-    nav: &'static str,
+    chrome: Chrome,
     year: i32,
     yearly_target: String,
     cumulative_target: String,
@@ -25,7 +28,10 @@ struct HomePage {
 }
 
 /// `GET /`.
-pub async fn home(State(state): State<AppState>) -> Result<Response, PageError> {
+pub async fn home(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, PageError> {
     let year = current_year(&state).await?;
     let quota: u32 = state
         .store
@@ -40,7 +46,7 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, PageError> 
         .map(|occupation| (occupation.code, occupation.name))
         .collect();
     Ok(render(&HomePage {
-        nav: "home",
+        chrome: Chrome::new("home", &caller),
         year,
         yearly_target: thousands(YEARLY_TARGET),
         cumulative_target: thousands(CUMULATIVE_TARGET),

@@ -1,13 +1,63 @@
 //! The Chinese pages: the shell, the home page, the catalogs and the API reference.
 
+pub mod account;
 pub mod api_reference;
 pub mod catalog;
 pub mod home;
+pub mod session;
+pub mod users;
+pub mod workbench;
 
 use crate::error::AppError;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+
+/// What every page's frame shows: the active navigation entry and who is signed in.
+pub struct Chrome {
+    pub nav: &'static str,
+    pub user: Option<ChromeUser>,
+    /// The session's CSRF token for the sign-out form and any other form on the page.
+    pub csrf: String,
+}
+
+/// The signed-in account as the frame shows it.
+pub struct ChromeUser {
+    pub name: String,
+    pub role: &'static str,
+}
+
+impl Chrome {
+    /// The frame for a caller.
+    pub fn new(nav: &'static str, caller: &crate::auth::Caller) -> Chrome {
+        Chrome {
+            nav,
+            user: caller.user().map(|user| ChromeUser {
+                name: user.display_name.clone(),
+                role: user.role.label(),
+            }),
+            csrf: caller
+                .session
+                .as_ref()
+                .map(|session| session.csrf_token.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The frame of a page shown without knowing the caller (error pages).
+    pub fn anonymous() -> Chrome {
+        Chrome::anonymous_at("")
+    }
+
+    /// The frame of a page for nobody signed in, with a navigation entry marked.
+    pub fn anonymous_at(nav: &'static str) -> Chrome {
+        Chrome {
+            nav,
+            user: None,
+            csrf: String::new(),
+        }
+    }
+}
 
 /// Renders a template into a page, or a 500 page if rendering fails.
 pub fn render(template: &impl Template) -> Response {
@@ -36,7 +86,7 @@ impl From<dte_store::StoreError> for PageError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    nav: &'static str,
+    chrome: Chrome,
     status: u16,
     title: &'a str,
     message: &'a str,
@@ -52,7 +102,7 @@ impl IntoResponse for PageError {
             _ => "系统错误",
         };
         let page = ErrorPage {
-            nav: "",
+            chrome: Chrome::anonymous(),
             status: status.as_u16(),
             title,
             message: &self.0.message,

@@ -235,3 +235,97 @@ async fn on_a_phone_the_menu_opens_and_the_institution_filter_updates_the_list()
     );
     browser.client.clone().close().await.unwrap();
 }
+
+/// Every role signs in through the sign-in page in a real browser and lands on its own
+/// workbench, which names the role and its data scope; signing out returns to the public home.
+#[tokio::test]
+async fn each_role_signs_in_through_the_page_and_sees_its_home() {
+    use dte_domain::Role;
+    let app: TestApp = spawn_app(Backend::Sqlite).await.unwrap();
+    for role in Role::ALL {
+        app.create_user(role, role.as_str()).await;
+    }
+    let Some(browser) = Browser::start(1280, 900).await else {
+        return;
+    };
+    let client = &browser.client;
+    for role in Role::ALL {
+        client
+            .goto(&format!("{}/login", app.address))
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("input[name=username]"))
+            .await
+            .unwrap()
+            .send_keys(role.as_str())
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("input[name=password]"))
+            .await
+            .unwrap()
+            .send_keys(crate::helpers::TEST_PASSWORD)
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("form.stack button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        assert_eq!(text_of(client, "#role").await, role.label(), "{role:?}");
+        let scope = text_of(client, "#scope").await;
+        let expected = match role {
+            Role::CityAdmin => "大连",
+            Role::TrainingInstitution => "大连理工大学",
+            Role::EvaluationInstitution => "中国电子学会",
+            Role::Trainee => "本人",
+            Role::Auditor => "审计",
+            Role::ProvinceAdmin | Role::Inspector => "全省",
+        };
+        assert!(scope.contains(expected), "{role:?}: {scope}");
+        client
+            .find(Locator::Css("nav form.inline button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        text_of(client, ".hero h1").await;
+        let login_link = client
+            .find_all(Locator::Css("nav a[href='/login']"))
+            .await
+            .unwrap();
+        assert_eq!(login_link.len(), 1, "{role:?} signed out");
+    }
+    // A wrong password stays on the page with the reason, in Chinese.
+    client
+        .goto(&format!("{}/login", app.address))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys("province-admin")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys("Wrong-Password-1")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(client, "p.alert").await, "用户名或密码错误");
+    browser.client.clone().close().await.unwrap();
+}

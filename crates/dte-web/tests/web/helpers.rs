@@ -51,6 +51,11 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         store: database.store.clone(),
         clock: Clock::fixed(test_now()),
         public_url: "http://127.0.0.1".into(),
+        security: std::sync::Arc::new(dte_web::auth::Security::with_params(
+            dte_crypto::PasswordParams::FOR_TESTS_ONLY,
+            false,
+            Vec::new(),
+        )),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
@@ -88,5 +93,57 @@ impl TestApp {
             .await
             .unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
+    }
+}
+
+/// Accounts of every role, bound where the role needs it: the city admin to 大连, the
+/// institutions to 大连理工大学 (training) and 中国电子学会 (evaluation).
+pub const TEST_PASSWORD: &str = "Liaoning-Test-2026!";
+
+impl TestApp {
+    /// Creates an account directly in the store and returns its username.
+    pub async fn create_user(&self, role: dte_domain::Role, username: &str) -> String {
+        use dte_domain::Role;
+        let store = &self.database.store;
+        let institution = match role {
+            Role::TrainingInstitution => {
+                store.institution_id_by_name("大连理工大学").await.unwrap()
+            }
+            Role::EvaluationInstitution => {
+                store.institution_id_by_name("中国电子学会").await.unwrap()
+            }
+            _ => None,
+        };
+        let user = dte_store::NewUser {
+            username: username.to_owned(),
+            display_name: format!("{}（测试）", role.label()),
+            role,
+            region: (role == Role::CityAdmin).then(|| "大连".to_owned()),
+            institution_id: institution,
+            person_id: (role == Role::Trainee).then_some(1),
+            password_hash: Some(
+                dte_crypto::hash_password_with(
+                    TEST_PASSWORD,
+                    dte_crypto::PasswordParams::FOR_TESTS_ONLY,
+                )
+                .unwrap(),
+            ),
+        };
+        store.create_user(&user, test_now()).await.unwrap();
+        username.to_owned()
+    }
+
+    /// Signs in through the API and returns the bearer token.
+    pub async fn token_for(&self, username: &str) -> String {
+        let response = self
+            .client
+            .post(format!("{}/api/v1/session", self.address))
+            .json(&serde_json::json!({"username": username, "password": TEST_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "sign-in of {username}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
     }
 }

@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod helpers;
+mod accounts;
 mod api;
 mod browser;
 mod pages;
