@@ -6,11 +6,16 @@
 //! database URL's scheme, in `Store::connect`.
 
 mod accounts;
+mod audit;
 mod catalog;
 mod error;
 pub mod testing;
 
 pub use accounts::{NewSession, NewUser, Session, User};
+pub use audit::{
+    AUDIT_PAGE_MAX, AuditBreak, AuditFilter, AuditOutcome, AuditRecord, AuditVerification,
+    NewAuditEntry, mask_personal_data, mask_personal_data_in_json,
+};
 pub use catalog::{
     InstitutionListingRow, InstitutionRow, LevelRow, OccupationRow, ReferenceLoad, RegionRow,
     SettingRow, SubsidyCategoryRow,
