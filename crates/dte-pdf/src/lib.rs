@@ -45,6 +45,15 @@ use crate::payload::{Kind, Payload};
 use crate::world::Engine;
 
 /// One 培训合格证书 (附件3), as the training institution issues it at the end of a class.
+///
+/// The page follows 附件3's 制作说明: A5 portrait, a 2.25 pt border of 132 × 188 mm, the title
+/// in 30 pt Kai, the sentence in 16 pt, the addresses and the number in 14 pt, single-spaced.
+/// Choices the sample leaves open:
+/// - Without a direction the sentence drops "… 方向" and reads "参加 X 职业 Y 等级培训".
+/// - "培训机构印章" in the sample marks where the seal goes; it is not printed as text. The
+///   seal image is stamped over the institution's name and the issue date, as a seal is.
+/// - The QR code (not in the sample, which predates online verification) sits at the lower
+///   left, beside the institution's name, with a 9 pt caption "扫码查验证书".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrainingCertificate {
     /// 证书编号, set by the training institution.
@@ -75,6 +84,19 @@ pub struct TrainingCertificate {
 }
 
 /// One 专业技术等级证书 (附件4), as the evaluation institution issues it after the examination.
+///
+/// The page is A4 landscape, an open booklet of two A5 panels, each with the training
+/// certificate's border: 附件4 lists its content in two groups — the statement with the issuer,
+/// date and seal; then the photo, QR code and seven fields — which is the familiar two-panel
+/// booklet, and one A5 page could not hold a 35 × 49 mm photo, the QR code, seven 14 pt fields,
+/// the statement and the seal without shrinking the type below 附件3's sizes. Folded, it is the
+/// size of the training certificate.
+///
+/// The statement reads "本证书由 X 颁发，表明持证人通过本机构组织的专业技术等级考核，具备相应
+/// 专业技术水平。": the seed's OCR ("通过本机构的组织的…考核，其等级职等相应专业技术水平") is
+/// garbled there, and this is the cleanest reading that keeps every word it clearly has. Likewise
+/// its "专业等级等级" is 专业技术等级, "二十元整照片" is 二寸免冠照片, and the addresses are those
+/// of 附件3 (http://www.osta.org.cn and http://zsgx.mohrss.gov.cn/).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LevelCertificate {
     /// 证书编号.
@@ -123,6 +145,10 @@ pub enum PdfError {
     /// A batch must hold at least one certificate.
     #[error("a batch of certificates is empty")]
     EmptyBatch,
+    /// Some characters are in none of the embedded fonts and would print as empty boxes; the
+    /// string lists them.
+    #[error("no embedded font can print these characters: {0}")]
+    MissingGlyphs(String),
     /// The bundled font files could not be read (a broken build).
     #[error("the bundled font {0} could not be loaded")]
     Font(&'static str),
@@ -190,7 +216,8 @@ impl Renderer {
         Ok(pdf)
     }
 
-    /// Renders one 专业技术等级证书 (附件4) as a one-page A4 landscape PDF.
+    /// Renders one 专业技术等级证书 (附件4) as a one-page A4 landscape PDF (see
+    /// [`LevelCertificate`] for why that size).
     pub fn render_level(&self, certificate: &LevelCertificate) -> Result<Vec<u8>, PdfError> {
         self.render_level_batch(std::slice::from_ref(certificate), &mut |_, _| {})
     }

@@ -10,6 +10,7 @@
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::ecow::EcoVec;
 use typst::foundations::{Bytes, Datetime, Duration};
+use typst::layout::{Frame, FrameItem};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -100,6 +101,12 @@ impl Engine {
         let document = warned
             .output
             .map_err(|errors| PdfError::Layout(describe(&errors)))?;
+        // typst prints an empty box for a character that no font has; a certificate with a
+        // box in the holder's name is wrong, so say which characters could not be printed.
+        let missing = missing_glyphs(&document);
+        if !missing.is_empty() {
+            return Err(PdfError::MissingGlyphs(missing));
+        }
         typst_pdf::pdf(&document, &PdfOptions::default())
             .map_err(|errors| PdfError::Export(describe(&errors)))
     }
@@ -161,6 +168,36 @@ fn file_id(path: &str) -> Result<FileId, PdfError> {
 /// The error for a file the templates should never ask for.
 fn not_found(id: FileId) -> FileError {
     FileError::NotFound(id.vpath().get_with_slash().into())
+}
+
+/// The characters that were laid out as "notdef" boxes because no embedded font has them, each
+/// listed once.
+fn missing_glyphs(document: &PagedDocument) -> String {
+    let mut missing = String::new();
+    for page in document.pages() {
+        collect_missing(&page.frame, &mut missing);
+    }
+    missing
+}
+
+/// Walks one frame and its groups for glyph 0, the "notdef" box.
+fn collect_missing(frame: &Frame, missing: &mut String) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => collect_missing(&group.frame, missing),
+            FrameItem::Text(text) => {
+                let boxes = text.glyphs.iter().filter(|glyph| glyph.id == 0);
+                for character in boxes.filter_map(|glyph| text.text.get(glyph.range())) {
+                    for c in character.chars() {
+                        if !missing.contains(c) {
+                            missing.push(c);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Joins typst's diagnostics into one readable message.

@@ -58,9 +58,12 @@ fn level() -> LevelCertificate {
     }
 }
 
-/// A scratch folder of this test's own, emptied first.
+/// A scratch folder of this test's own under the target directory, emptied first; the PDFs stay
+/// there after the run for a person to look at.
 fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dte-pdf-{}-{test}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("dte-pdf")
+        .join(test);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -311,6 +314,18 @@ fn a_rare_character_in_a_name_prints_from_the_fallback_font() {
         "fallback embedded: {fonts:?}"
     );
     assert!(fonts.iter().all(|(_, embedded)| *embedded), "{fonts:?}");
+}
+
+#[test]
+fn a_character_no_embedded_font_has_is_refused_rather_than_printed_as_a_box() {
+    // 𱍊 (U+3134A) is in CJK Extension G (2020), newer than both fonts.
+    let mut certificate = training();
+    certificate.holder_name = "王𱍊".into();
+    let error = RENDERER.render_training(&certificate).unwrap_err();
+    assert!(
+        matches!(&error, PdfError::MissingGlyphs(missing) if missing == "𱍊"),
+        "{error}"
+    );
 }
 
 #[test]
