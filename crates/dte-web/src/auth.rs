@@ -2,8 +2,8 @@
 //! sign-in with throttling and lockout, CSRF checks, and the client address behind trusted
 //! proxies. Passwords are verified off the async runtime with bounded concurrency.
 
-use crate::AppState;
 use crate::error::AppError;
+use crate::{AppState, audit};
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -11,6 +11,7 @@ use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use dte_crypto::PasswordParams;
 use dte_domain::access::{LockoutPolicy, SessionPolicy};
+use dte_store::AuditOutcome;
 use dte_store::{NewSession, Session};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -180,26 +181,45 @@ pub struct SignedIn {
     pub user: dte_store::User,
 }
 
-/// Signs in: throttles per account and per address, verifies the password off the runtime,
-/// and stores a new session (a new token every time: the session id rotates at sign-in).
+/// Signs in: checks the credentials, then starts a new session.
 pub async fn sign_in(
     state: &AppState,
+    caller: &Caller,
     username: &str,
     password: &str,
-    address: Option<IpAddr>,
-    previous_token_digest: Option<&str>,
 ) -> Result<SignedIn, AppError> {
+    let user = check_credentials(state, caller, username, password).await?;
+    start_session(state, caller, user).await
+}
+
+/// Checks a username and password: throttles per account and per address, verifies the
+/// password off the runtime, records and audits failures.
+pub async fn check_credentials(
+    state: &AppState,
+    caller: &Caller,
+    username: &str,
+    password: &str,
+) -> Result<dte_store::User, AppError> {
     let now = state.clock.now();
+    let username = username.trim();
     let lockout = state.security.lockout;
     let window_start = now - Duration::seconds(lockout.window_seconds);
-    let user_subject = format!("user:{}", username.trim());
-    let address_subject = address.map(|address| format!("address:{address}"));
+    let user_subject = format!("user:{username}");
+    let address_subject = caller.address.map(|address| format!("address:{address}"));
+    let attempt = || audit::Event::success("session.create", "user", username);
     if state
         .store
         .sign_in_failures_since(&user_subject, window_start)
         .await?
         >= lockout.account_failures
     {
+        audit::record_as(
+            state,
+            caller,
+            Some(username),
+            attempt().with_outcome(AuditOutcome::Denied),
+        )
+        .await?;
         return Err(locked(
             "该账号连续登录失败次数过多，已临时锁定，请 15 分钟后再试或联系管理员",
         ));
@@ -211,18 +231,31 @@ pub async fn sign_in(
             .await?
             >= lockout.address_failures
     {
+        audit::record_as(
+            state,
+            caller,
+            Some(username),
+            attempt().with_outcome(AuditOutcome::Denied),
+        )
+        .await?;
         return Err(locked(
             "本地址登录失败次数过多，已临时限制，请 15 分钟后再试",
         ));
     }
-    let user = state.store.user_by_username(username.trim()).await?;
+    let user = state.store.user_by_username(username).await?;
     let hash = user
         .as_ref()
         .filter(|user| user.is_active())
         .and_then(|user| user.password_hash.clone());
     let verified = verify_off_runtime(state, password.to_owned(), hash).await?;
-    let user = match (verified, user) {
-        (true, Some(user)) => user,
+    match (verified, user) {
+        (true, Some(user)) => {
+            state
+                .store
+                .clear_sign_in_failures(&user_subject, window_start)
+                .await?;
+            Ok(user)
+        }
         _ => {
             state
                 .store
@@ -231,19 +264,32 @@ pub async fn sign_in(
             if let Some(subject) = &address_subject {
                 state.store.record_sign_in_failure(subject, now).await?;
             }
-            return Err(AppError {
+            audit::record_as(
+                state,
+                caller,
+                Some(username),
+                attempt().with_outcome(AuditOutcome::Failed),
+            )
+            .await?;
+            Err(AppError {
                 status: StatusCode::UNAUTHORIZED,
                 code: "invalid_credentials",
                 message: "用户名或密码错误".into(),
                 field: Some("password"),
-            });
+            })
         }
-    };
-    state
-        .store
-        .clear_sign_in_failures(&user_subject, window_start)
-        .await?;
-    if let Some(previous) = previous_token_digest {
+    }
+}
+
+/// Starts a session for an account whose credentials were checked. The caller's previous
+/// session, if any, ends: the session id rotates at sign-in.
+pub async fn start_session(
+    state: &AppState,
+    caller: &Caller,
+    user: dte_store::User,
+) -> Result<SignedIn, AppError> {
+    let now = state.clock.now();
+    if let Some(previous) = &caller.token_digest {
         state.store.delete_session(previous).await?;
     }
     let token = dte_crypto::new_token();
@@ -255,9 +301,11 @@ pub async fn sign_in(
         user_id: user.id,
         kind: "browser",
         expires_at,
-        client_address: address.map(|address| address.to_string()),
+        client_address: caller.address.map(|address| address.to_string()),
     };
     state.store.create_session(&session, now).await?;
+    let event = audit::Event::success("session.create", "user", user.username.clone());
+    audit::record_as(state, caller, Some(&user.username), event).await?;
     Ok(SignedIn {
         token,
         csrf_token,

@@ -6,18 +6,25 @@ use crate::auth::{Caller, is_unsafe};
 use crate::error::AppError;
 use crate::pages::PageError;
 use crate::router::Permission;
+use crate::{AppState, audit};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use dte_store::AuditOutcome;
 
 /// The most a form body may hold when it is read for its CSRF token.
 const FORM_LIMIT: usize = 1024 * 1024;
 
 /// Runs the route's handler only when the caller's role is allowed and, for cookie-signed
 /// unsafe requests, the CSRF token matches the session's.
-pub async fn enforce(permission: Permission, request: Request, next: Next) -> Response {
+pub async fn enforce(
+    state: AppState,
+    permission: Permission,
+    request: Request,
+    next: Next,
+) -> Response {
     let caller = request
         .extensions()
         .get::<Caller>()
@@ -38,6 +45,15 @@ pub async fn enforce(permission: Permission, request: Request, next: Next) -> Re
             None => Redirect::to(&format!("/login?next={}", urlencode(&path))).into_response(),
             Some(user) => {
                 tracing::warn!(username = %user.username, role = user.role.as_str(), %path, "access denied");
+                let event = audit::Event::success(
+                    "access.denied",
+                    "route",
+                    format!("{} {path}", request.method()),
+                )
+                .with_outcome(AuditOutcome::Denied);
+                if let Err(error) = audit::record(&state, &caller, event).await {
+                    tracing::error!(?error, "cannot audit a refused request");
+                }
                 let error = AppError {
                     status: StatusCode::FORBIDDEN,
                     code: "forbidden",

@@ -5,6 +5,7 @@
 
 mod api;
 mod assets;
+mod audit;
 pub mod auth;
 mod clock;
 mod error;

@@ -41,6 +41,8 @@ impl Permission {
 
 /// Who manages accounts: the province (everyone) and cities (their region's institutions).
 const ACCOUNT_MANAGERS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin];
+/// The audit administrator alone (MLPS 三权分立).
+const AUDITOR: &[Role] = &[Role::Auditor];
 /// The province alone.
 const PROVINCE: &[Role] = &[Role::ProvinceAdmin];
 
@@ -73,6 +75,8 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("POST", "/api/v1/session", Public, post(api::session::create)),
         route("DELETE", "/api/v1/session", SignedIn, delete(api::session::delete)),
         route("GET", "/api/v1/me", SignedIn, get(api::session::me)),
+        // API: the audit log (audit administrator only).
+        route("GET", "/api/v1/audit", Roles(AUDITOR), get(api::audit::list)),
         // Pages: public.
         route("GET", "/", Public, get(pages::home::home)),
         route("GET", "/occupations", Public, get(pages::catalog::occupations)),
@@ -91,6 +95,8 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         // Pages: account management within scope.
         route("GET", "/users", Roles(ACCOUNT_MANAGERS), get(pages::users::list)),
         route("POST", "/users", Roles(PROVINCE), post(pages::users::create)),
+        // Pages: the audit log (audit administrator only).
+        route("GET", "/audit", Roles(AUDITOR), get(pages::audit::page)),
         // Assets embedded in the binary.
         route("GET", "/assets/{file}", Public, get(assets::serve)),
     ]
@@ -106,9 +112,12 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new();
     for (info, handler) in table() {
         let permission = info.permission;
-        let guarded = handler.route_layer(axum::middleware::from_fn(move |request, next| {
-            guard::enforce(permission, request, next)
-        }));
+        let guarded = handler.route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            move |axum::extract::State(state): axum::extract::State<AppState>, request, next| {
+                guard::enforce(state, permission, request, next)
+            },
+        ));
         router = router.route(info.path, guarded);
     }
     let request_id = HeaderName::from_static("x-request-id");

@@ -50,6 +50,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Check a value the way DTE does, without a database.
     Check {
         #[command(subcommand)]
@@ -89,6 +94,15 @@ enum UserCommand {
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exits non-zero naming the first changed, deleted or inserted entry.
+    Verify {
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -164,6 +178,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             runtime()?.block_on(crate::user::create(&config, request))?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { database },
+        } => {
+            let config = Config::from_database(database)?;
+            runtime()?.block_on(crate::audit::verify(&config))
         }
         Command::Demo { database } => {
             let config = Config::from_database(database)?;

@@ -90,7 +90,9 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
             person_id: None,
             password_hash: Some(hash),
         };
-        store.create_user(&user, now).await?;
+        let id = store.create_user(&user, now).await?;
+        let after = serde_json::json!({"username": username, "role": role.as_str(), "region": region, "institution_id": institution_id});
+        crate::audit::record(&store, "user.create", "user", id.to_string(), after).await?;
         printed.push(format!(
             "  {:<24} {:<16} {password}",
             role.label(),

@@ -1,5 +1,6 @@
 //! `dte`: the one binary of DTE (辽宁省数字技术工程师培育项目管理平台).
 
+mod audit;
 mod check;
 mod cli;
 mod config;

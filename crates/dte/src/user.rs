@@ -75,6 +75,8 @@ pub async fn create(config: &Config, request: CreateUser) -> anyhow::Result<()> 
     };
     match store.create_user(&user, chrono::Utc::now()).await {
         Ok(id) => {
+            let after = serde_json::json!({"username": user.username, "role": role.as_str(), "region": user.region, "institution_id": user.institution_id});
+            crate::audit::record(&store, "user.create", "user", id.to_string(), after).await?;
             println!("已创建{}账号 {username}（编号 {id}）", role.label());
             if generated {
                 println!("初始密码（只显示这一次）：{password}");

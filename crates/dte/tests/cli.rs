@@ -280,3 +280,36 @@ fn demo_prints_an_account_per_role_and_refuses_a_second_run() {
     assert!(String::from_utf8_lossy(&second.stderr).contains("已有演示数据"));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// GB/T 22239-2019 8.1.4.4: `dte audit verify` passes on an untouched log and, after one row
+/// is changed behind the application's back, fails naming that row.
+#[tokio::test]
+async fn audit_verify_passes_then_names_the_changed_entry() {
+    let dir = std::env::temp_dir().join(format!("dte-cli-audit-{}", std::process::id()));
+    let dir_text = dir.to_str().unwrap().to_owned();
+    assert!(dte(&["demo", "--data-dir", &dir_text]).status.success());
+    let intact = dte(&["audit", "verify", "--data-dir", &dir_text]);
+    assert!(intact.status.success(), "{}", stdout(&intact));
+    assert!(
+        stdout(&intact).contains("审计日志完整：共 7 条"),
+        "{}",
+        stdout(&intact)
+    );
+
+    let store = dte_store::Store::connect(&dte_store::Store::sqlite_url_in(&dir))
+        .await
+        .unwrap();
+    store
+        .execute_raw_for_tests("DROP TRIGGER audit_log_no_update")
+        .await
+        .unwrap();
+    store
+        .execute_raw_for_tests("UPDATE audit_log SET actor_username = 'someone-else' WHERE id = 3")
+        .await
+        .unwrap();
+    store.close().await;
+    let broken = dte(&["audit", "verify", "--data-dir", &dir_text]);
+    assert!(!broken.status.success());
+    assert!(stdout(&broken).contains("第 3 条"), "{}", stdout(&broken));
+    std::fs::remove_dir_all(dir).unwrap();
+}

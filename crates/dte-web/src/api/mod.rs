@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, one file per resource.
 
+pub mod audit;
 pub mod catalog;
 pub mod certificates;
 pub mod health;

@@ -27,13 +27,14 @@ use utoipa::OpenApi;
         crate::api::session::create,
         crate::api::session::delete,
         crate::api::session::me,
+        crate::api::audit::list,
         document,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, Occupation, OccupationLevels, OccupationLevel, Region,
         Institution, InstitutionListing, Policy, Setting, SubsidyCategory,
         Page<Occupation>, Page<Region>, Page<Institution>,
-        crate::api::session::SignInRequest, crate::api::session::SessionCreated, crate::api::session::Me,
+        crate::api::session::SignInRequest, crate::api::audit::AuditEntry, Page<crate::api::audit::AuditEntry>, crate::api::session::SessionCreated, crate::api::session::Me,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -41,6 +42,7 @@ use utoipa::OpenApi;
         (name = "catalog", description = "两目录: occupations, institutions, regions and quotas, policy"),
         (name = "certificates", description = "Public certificate verification"),
         (name = "session", description = "Sign in and out; bearer tokens for API clients"),
+        (name = "audit", description = "The tamper-evident audit log (audit administrator only)"),
         (name = "meta", description = "This document"),
     )
 )]

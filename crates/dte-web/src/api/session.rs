@@ -64,14 +64,7 @@ pub async fn create(
     Extension(caller): Extension<Caller>,
     Json(request): Json<SignInRequest>,
 ) -> Result<Response, AppError> {
-    let signed_in = sign_in(
-        &state,
-        &request.username,
-        &request.password,
-        caller.address,
-        caller.token_digest.as_deref(),
-    )
-    .await?;
+    let signed_in = sign_in(&state, &caller, &request.username, &request.password).await?;
     let cookie = session_cookie(
         &state,
         &signed_in.token,
@@ -96,6 +89,12 @@ pub async fn delete(
 ) -> Result<Response, AppError> {
     if let Some(digest) = &caller.token_digest {
         state.store.delete_session(digest).await?;
+        let username = caller
+            .user()
+            .map(|user| user.username.clone())
+            .unwrap_or_default();
+        let event = crate::audit::Event::success("session.delete", "user", username);
+        crate::audit::record(&state, &caller, event).await?;
     }
     Ok((
         StatusCode::NO_CONTENT,

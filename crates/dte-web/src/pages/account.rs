@@ -2,7 +2,7 @@
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
-use crate::auth::{Caller, hash_off_runtime, session_cookie, sign_in};
+use crate::auth::{Caller, check_credentials, hash_off_runtime, session_cookie, start_session};
 use crate::error::AppError;
 use askama::Template;
 use axum::Extension;
@@ -89,7 +89,7 @@ pub async fn change_password(
         ));
     }
     // Re-authenticate with the current password (ASVS 5.0 V6.2.3).
-    if let Err(error) = sign_in(&state, &user.username, &form.current, caller.address, None).await {
+    if let Err(error) = check_credentials(&state, &caller, &user.username, &form.current).await {
         let message = if error.status == StatusCode::UNAUTHORIZED {
             "当前密码不正确".to_owned()
         } else {
@@ -102,7 +102,14 @@ pub async fn change_password(
         .store
         .set_password(user.id, &hash, state.clock.now())
         .await?;
-    let signed_in = sign_in(&state, &user.username, &form.new, caller.address, None).await?;
+    let event = crate::audit::Event::success("user.password_change", "user", user.username.clone());
+    crate::audit::record(&state, &caller, event).await?;
+    // Every session ended with the change; this browser gets a new one.
+    let fresh_caller = Caller {
+        token_digest: None,
+        ..caller.clone()
+    };
+    let signed_in = start_session(&state, &fresh_caller, user.clone()).await?;
     let cookie = session_cookie(
         &state,
         &signed_in.token,

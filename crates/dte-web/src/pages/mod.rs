@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod api_reference;
+pub mod audit;
 pub mod catalog;
 pub mod home;
 pub mod session;

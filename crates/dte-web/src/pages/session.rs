@@ -105,15 +105,7 @@ pub async fn submit(
             message,
         ));
     }
-    match sign_in(
-        &state,
-        &form.username,
-        &form.password,
-        caller.address,
-        caller.token_digest.as_deref(),
-    )
-    .await
-    {
+    match sign_in(&state, &caller, &form.username, &form.password).await {
         Ok(signed_in) => {
             let cookie = session_cookie(
                 &state,
@@ -150,6 +142,12 @@ pub async fn logout(
 ) -> Result<Response, PageError> {
     if let Some(digest) = &caller.token_digest {
         state.store.delete_session(digest).await?;
+        let username = caller
+            .user()
+            .map(|user| user.username.clone())
+            .unwrap_or_default();
+        let event = crate::audit::Event::success("session.delete", "user", username);
+        crate::audit::record(&state, &caller, event).await?;
     }
     Ok((
         [(header::SET_COOKIE, cleared_session_cookie(&state))],

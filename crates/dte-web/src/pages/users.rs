@@ -197,7 +197,14 @@ pub async fn create(
         password_hash: Some(hash),
     };
     match state.store.create_user(&user, state.clock.now()).await {
-        Ok(_) => {
+        Ok(id) => {
+            let after = serde_json::json!({
+                "username": user.username, "display_name": user.display_name, "role": role.as_str(),
+                "region": user.region, "institution_id": user.institution_id,
+            });
+            let event = crate::audit::Event::success("user.create", "user", id.to_string())
+                .with_after(after);
+            crate::audit::record(&state, &caller, event).await?;
             users_page(
                 &state,
                 &caller,

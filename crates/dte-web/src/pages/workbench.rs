@@ -88,6 +88,14 @@ fn tasks(role: Role) -> Vec<Task> {
             vec![catalogs, institutions, account]
         }
         Role::Inspector => vec![catalogs, institutions, regions, policy, account],
-        Role::Trainee | Role::Auditor => vec![account],
+        Role::Auditor => {
+            let audit = Task {
+                href: "/audit",
+                title: "审计日志",
+                description: "查询全部操作记录，校验防篡改链",
+            };
+            vec![audit, account]
+        }
+        Role::Trainee => vec![account],
     }
 }

@@ -320,3 +320,66 @@ async fn the_province_creates_accounts_and_sees_the_password_once(app: TestApp) 
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.unwrap().contains("所属地区"));
 }
+
+both_backends!(sign_ins_and_refusals_are_audited_and_only_the_auditor_reads_the_log);
+
+/// GB/T 22239-2019 8.1.4.3: sign-ins (failed and successful), refusals and account changes
+/// are audited with who, role and address; MLPS 三权分立: only the auditor reads the log.
+async fn sign_ins_and_refusals_are_audited_and_only_the_auditor_reads_the_log(app: TestApp) {
+    app.create_user(Role::Auditor, "auditor").await;
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    let failed = app
+        .client
+        .post(format!("{}/api/v1/session", app.address))
+        .json(&serde_json::json!({"username": "dlut", "password": "Wrong-Password-77"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status(), 401);
+    let dlut = app.token_for("dlut").await;
+    let refused = reqwest::Client::new()
+        .get(format!("{}/users", app.address))
+        .bearer_auth(&dlut)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let denied_log = reqwest::Client::new()
+        .get(format!("{}/api/v1/audit", app.address))
+        .bearer_auth(&dlut)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied_log.status(), 403);
+
+    let auditor = app.token_for("auditor").await;
+    let log: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/audit?actor=dlut", app.address))
+        .bearer_auth(&auditor)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entries = log["items"].as_array().unwrap();
+    let has = |action: &str, outcome: &str| {
+        entries
+            .iter()
+            .any(|entry| entry["action"] == action && entry["outcome"] == outcome)
+    };
+    assert!(has("session.create", "failed"), "{log}");
+    assert!(has("session.create", "success"), "{log}");
+    assert!(has("access.denied", "denied"), "{log}");
+    let denied = entries
+        .iter()
+        .find(|entry| entry["action"] == "access.denied" && entry["entity_id"] == "GET /users")
+        .unwrap_or_else(|| panic!("no refusal of GET /users in {log}"));
+    assert_eq!(denied["role"], "training-institution");
+    assert_eq!(denied["client_address"], "127.0.0.1");
+    let verification = app.database.store.verify_audit_chain().await.unwrap();
+    assert!(
+        matches!(verification, dte_store::AuditVerification::Intact { .. }),
+        "{verification:?}"
+    );
+}

@@ -1,0 +1,85 @@
+//! Writing the audit trail from the web layer: who (account, role, address, request id), what
+//! (action, entity, id, before/after with personal data masked by the store) and the outcome.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::AppError;
+use dte_store::{AuditOutcome, NewAuditEntry};
+use serde_json::Value;
+
+/// One event to record.
+#[derive(Debug)]
+pub struct Event<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub outcome: AuditOutcome,
+}
+
+impl<'a> Event<'a> {
+    /// A successful action on an entity.
+    pub fn success(action: &'a str, entity: &'a str, entity_id: impl Into<String>) -> Event<'a> {
+        Event {
+            action,
+            entity,
+            entity_id: Some(entity_id.into()),
+            before: None,
+            after: None,
+            outcome: AuditOutcome::Success,
+        }
+    }
+
+    /// The same event with another outcome.
+    pub fn with_outcome(self, outcome: AuditOutcome) -> Event<'a> {
+        Event { outcome, ..self }
+    }
+
+    /// The same event with the entity's state after the action.
+    pub fn with_after(self, after: Value) -> Event<'a> {
+        Event {
+            after: Some(after),
+            ..self
+        }
+    }
+}
+
+/// Appends an event for the caller. A write whose audit entry cannot be stored fails: an
+/// action that leaves no trace must not look done.
+pub async fn record(state: &AppState, caller: &Caller, event: Event<'_>) -> Result<(), AppError> {
+    record_as(state, caller, None, event).await
+}
+
+/// Appends an event, naming the actor explicitly when the caller is not signed in yet (a
+/// sign-in attempt names the account it tried).
+pub async fn record_as(
+    state: &AppState,
+    caller: &Caller,
+    attempted_username: Option<&str>,
+    event: Event<'_>,
+) -> Result<(), AppError> {
+    let user = caller.user();
+    let entry = NewAuditEntry {
+        at: state.clock.now(),
+        actor_user_id: user.map(|user| user.id),
+        actor_username: user
+            .map(|user| user.username.clone())
+            .or(attempted_username.map(str::to_owned))
+            .unwrap_or_else(|| "anonymous".to_owned()),
+        actor_role: user
+            .map(|user| user.role.as_str())
+            .unwrap_or("anonymous")
+            .to_owned(),
+        client_address: caller.address.map(|address| address.to_string()),
+        request_id: caller.request_id.clone(),
+        action: event.action.to_owned(),
+        entity: event.entity.to_owned(),
+        entity_id: event.entity_id,
+        before: event.before,
+        after: event.after,
+        outcome: event.outcome,
+    };
+    state.store.append_audit(&entry).await?;
+    Ok(())
+}
