@@ -82,7 +82,7 @@ pub use password::{
 };
 pub use policy::{
     CharClass, MAX_PASSWORD_CHARS, MIN_CHAR_CLASSES, MIN_PASSWORD_CHARS, PasswordPolicyError,
-    check_password_policy, password_policy_violations,
+    check_password_policy, generate_password, password_policy_violations,
 };
 pub use token::{
     ACTIVATION_CODE_ALPHABET, activation_code, activation_code_with_rng, constant_time_eq,

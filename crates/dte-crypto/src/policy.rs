@@ -99,6 +99,18 @@ pub enum PasswordPolicyError {
 /// The user name is compared case-insensitively. Call this on registration, password change
 /// and administrator reset alike (OWASP ASVS 5.0 V6.3.3: one strength for every pathway),
 /// and never on log-in.
+/// A random initial password of 20 characters that satisfies the policy for `username`,
+/// to be shown once to the person who hands it over.
+pub fn generate_password(username: &str) -> String {
+    loop {
+        let candidate: String = crate::new_token().chars().take(20).collect();
+        if check_password_policy(&candidate, username).is_ok() {
+            return candidate;
+        }
+    }
+}
+
+/// Checks a password against the policy, answering the first rule it breaks.
 pub fn check_password_policy(password: &str, username: &str) -> Result<(), PasswordPolicyError> {
     match password_policy_violations(password, username)
         .into_iter()

@@ -159,6 +159,23 @@ pub fn scope_of(
     }
 }
 
+/// A username is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("用户名应为 3–64 位英文字母、数字或 . _ -")]
+pub struct InvalidUsername;
+
+/// Parses a username: 3–64 ASCII letters, digits, `.`, `_` or `-` (no personal data such as
+/// phone numbers belongs in it, since usernames appear in the audit log in full).
+pub fn parse_username(text: &str) -> Result<String, InvalidUsername> {
+    let username = text.trim();
+    let allowed = |character: char| character.is_ascii_alphanumeric() || ".-_".contains(character);
+    if (3..=64).contains(&username.len()) && username.chars().all(allowed) {
+        Ok(username.to_owned())
+    } else {
+        Err(InvalidUsername)
+    }
+}
+
 /// How many failed sign-ins lock what, for how long (ASVS 5.0 V6.3.1; GB/T 22239-2019
 /// 8.1.4.1 b: 登录失败处理, 限制非法登录次数).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,6 +217,17 @@ impl SessionPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usernames_are_short_ascii_names() {
+        assert_eq!(
+            parse_username(" demo-dalian "),
+            Ok("demo-dalian".to_owned())
+        );
+        for bad in ["ab", "张三", "a b c", &"x".repeat(65)] {
+            assert_eq!(parse_username(bad), Err(InvalidUsername), "{bad}");
+        }
+    }
 
     #[test]
     fn roles_parse_from_their_cli_names() {

@@ -314,6 +314,24 @@ pub async fn start_session(
     })
 }
 
+/// Ends the caller's session, if any, and audits it.
+pub async fn end_session(state: &AppState, caller: &Caller) -> Result<(), AppError> {
+    if let Some(digest) = &caller.token_digest {
+        state.store.delete_session(digest).await?;
+        let username = caller
+            .user()
+            .map(|user| user.username.clone())
+            .unwrap_or_default();
+        audit::record(
+            state,
+            caller,
+            audit::Event::success("session.delete", "user", username),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Verifies a password on the blocking pool, at most `hashing` permits at a time. Without a
 /// stored hash it still spends the same effort, so timing does not reveal unknown accounts.
 async fn verify_off_runtime(

@@ -78,7 +78,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
             Some(name) => store.institution_id_by_name(name).await?,
             None => None,
         };
-        let password = crate::user::generate_password(username);
+        let password = dte_crypto::generate_password(username);
         let hash =
             dte_crypto::hash_password(&password).map_err(|error| anyhow::anyhow!("{error}"))?;
         let user = NewUser {

@@ -25,15 +25,8 @@ pub async fn create(config: &Config, request: CreateUser) -> anyhow::Result<()> 
     if role == Role::Trainee {
         bail!("--role：学员账号须在实名招收时由培训机构开通，不能用命令创建");
     }
-    let username = request.username.trim().to_owned();
-    if username.len() < 3
-        || username.len() > 64
-        || !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
-        bail!("--username：用户名应为 3–64 位字母、数字或 . _ -");
-    }
+    let username = dte_domain::access::parse_username(&request.username)
+        .map_err(|error| anyhow::anyhow!("--username：{error}"))?;
     let store = crate::serve::open_store(config).await?;
     if let Some(region) = &request.region
         && !store.region_exists(region).await?
@@ -59,7 +52,7 @@ pub async fn create(config: &Config, request: CreateUser) -> anyhow::Result<()> 
             .context("无法从标准输入读取密码")?;
         (line.trim_end_matches(['\r', '\n']).to_owned(), false)
     } else {
-        (generate_password(&username), true)
+        (dte_crypto::generate_password(&username), true)
     };
     dte_crypto::check_password_policy(&password, &username)
         .map_err(|error| anyhow::anyhow!("密码不符合要求：{error}"))?;
@@ -89,14 +82,4 @@ pub async fn create(config: &Config, request: CreateUser) -> anyhow::Result<()> 
     }
     store.close().await;
     Ok(())
-}
-
-/// A random password that satisfies the policy.
-pub fn generate_password(username: &str) -> String {
-    loop {
-        let candidate: String = dte_crypto::new_token().chars().take(20).collect();
-        if dte_crypto::check_password_policy(&candidate, username).is_ok() {
-            return candidate;
-        }
-    }
 }

@@ -87,15 +87,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, AppError> {
-    if let Some(digest) = &caller.token_digest {
-        state.store.delete_session(digest).await?;
-        let username = caller
-            .user()
-            .map(|user| user.username.clone())
-            .unwrap_or_default();
-        let event = crate::audit::Event::success("session.delete", "user", username);
-        crate::audit::record(&state, &caller, event).await?;
-    }
+    crate::auth::end_session(&state, &caller).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, cleared_session_cookie(&state))],

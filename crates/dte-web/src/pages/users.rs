@@ -144,15 +144,10 @@ pub async fn create(
             field: None,
         }));
     }
-    let username = form.username.trim().to_owned();
-    if username.len() < 3
-        || username.len() > 64
-        || !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
-        return refuse("用户名应为 3–64 位字母、数字或 . _ -".into()).await;
-    }
+    let username = match dte_domain::access::parse_username(&form.username) {
+        Ok(username) => username,
+        Err(error) => return refuse(error.to_string()).await,
+    };
     if form.display_name.trim().is_empty() {
         return refuse("请填写姓名或单位名称".into()).await;
     }
@@ -185,7 +180,7 @@ pub async fn create(
     if let Err(error) = scope_of(role, region.as_deref(), institution_id, None) {
         return refuse(error.to_string()).await;
     }
-    let password = generated_password(&username);
+    let password = dte_crypto::generate_password(&username);
     let hash = hash_off_runtime(&state, password.clone()).await?;
     let user = NewUser {
         username: username.clone(),
@@ -218,15 +213,5 @@ pub async fn create(
             refuse(format!("用户名“{username}”已被使用")).await
         }
         Err(other) => Err(other.into()),
-    }
-}
-
-/// A random initial password that satisfies the password policy, shown once.
-pub fn generated_password(username: &str) -> String {
-    loop {
-        let candidate: String = dte_crypto::new_token().chars().take(20).collect();
-        if dte_crypto::check_password_policy(&candidate, username).is_ok() {
-            return candidate;
-        }
     }
 }
