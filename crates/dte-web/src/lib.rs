@@ -29,6 +29,9 @@ pub struct AppState {
     /// Where the service is reached from outside, used in links it prints (no trailing slash).
     pub public_url: Arc<str>,
     pub security: Arc<auth::Security>,
+    /// Encrypts personal data at rest and keys its blind indexes; loaded from outside the
+    /// database (a key file or the environment).
+    pub keyring: Arc<dte_crypto::Keyring>,
 }
 
 impl std::fmt::Debug for AppState {

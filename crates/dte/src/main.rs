@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod config;
 mod demo;
+mod keys;
 mod serve;
 mod user;
 

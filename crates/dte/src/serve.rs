@@ -44,6 +44,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         clock: Clock::system(),
         public_url: config.public_url.into(),
         security: std::sync::Arc::new(security),
+        keyring: std::sync::Arc::new(crate::keys::load_keyring(&config.data_dir)?),
     };
     dte_web::serve(listener, state, shutdown_signal())
         .await

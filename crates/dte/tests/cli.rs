@@ -162,9 +162,25 @@ async fn serve_on_sqlite_in_a_data_folder_loads_reference_data_and_stops_on_sigt
     let server = start_server(&["--data-dir", &dir_text]);
     serves_the_catalogs_then_stops_gracefully(server).await;
     assert!(dir.join("dte.sqlite3").exists());
+    // PIPL / GB/T 22239-2019 8.1.4.8: the key that encrypts personal data lives outside the
+    // database, readable by its owner only, and is kept across restarts.
+    let key_file = dir.join("keyring.txt");
+    let first_key = std::fs::read_to_string(&key_file).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
     // A second start finds the year loaded and still serves it.
     let server = start_server(&["--data-dir", &dir_text]);
     serves_the_catalogs_then_stops_gracefully(server).await;
+    assert_eq!(
+        std::fs::read_to_string(&key_file).unwrap(),
+        first_key,
+        "the keyring is reused, not replaced"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 

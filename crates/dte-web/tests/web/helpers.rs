@@ -56,6 +56,9 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             false,
             Vec::new(),
         )),
+        keyring: std::sync::Arc::new(
+            dte_crypto::Keyring::parse(&dte_crypto::Keyring::generate()).unwrap(),
+        ),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
