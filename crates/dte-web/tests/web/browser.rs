@@ -87,6 +87,37 @@ impl Browser {
     }
 }
 
+/// Opens the sign-in page, fills in the username and password, and submits the form.
+pub async fn sign_in_through_the_page(
+    client: &Client,
+    address: &str,
+    username: &str,
+    password: &str,
+) {
+    client.goto(&format!("{address}/login")).await.unwrap();
+    client
+        .find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 /// Waits for an element and returns its text.
 pub async fn text_of(client: &Client, css: &str) -> String {
     let element = client
@@ -250,31 +281,13 @@ async fn each_role_signs_in_through_the_page_and_sees_its_home() {
     };
     let client = &browser.client;
     for role in Role::ALL {
-        client
-            .goto(&format!("{}/login", app.address))
-            .await
-            .unwrap();
-        client
-            .find(Locator::Css("input[name=username]"))
-            .await
-            .unwrap()
-            .send_keys(role.as_str())
-            .await
-            .unwrap();
-        client
-            .find(Locator::Css("input[name=password]"))
-            .await
-            .unwrap()
-            .send_keys(crate::helpers::TEST_PASSWORD)
-            .await
-            .unwrap();
-        client
-            .find(Locator::Css("form.stack button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        sign_in_through_the_page(
+            client,
+            &app.address,
+            role.as_str(),
+            crate::helpers::TEST_PASSWORD,
+        )
+        .await;
         assert_eq!(text_of(client, "#role").await, role.label(), "{role:?}");
         let scope = text_of(client, "#scope").await;
         let expected = match role {
@@ -301,31 +314,7 @@ async fn each_role_signs_in_through_the_page_and_sees_its_home() {
         assert_eq!(login_link.len(), 1, "{role:?} signed out");
     }
     // A wrong password stays on the page with the reason, in Chinese.
-    client
-        .goto(&format!("{}/login", app.address))
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("input[name=username]"))
-        .await
-        .unwrap()
-        .send_keys("province-admin")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys("Wrong-Password-1")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("form.stack button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_in_through_the_page(client, &app.address, "province-admin", "Wrong-Password-1").await;
     assert_eq!(text_of(client, "p.alert").await, "用户名或密码错误");
     browser.client.clone().close().await.unwrap();
 }
