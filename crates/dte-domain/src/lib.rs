@@ -7,6 +7,8 @@
 //! and the rest of the system works with the parsed types.
 
 pub mod access;
+pub mod class;
+pub mod enrolment;
 pub mod level;
 pub mod money;
 pub mod occupation;
@@ -15,6 +17,8 @@ pub mod reference;
 pub mod resident_id;
 
 pub use access::{Role, Scope};
+pub use class::{ClassAction, ClassStatus, Delivery, Funding, SessionPlan};
+pub use enrolment::TraineeCategory;
 pub use level::Level;
 pub use money::{Fen, group_thousands, subsidy_quote};
 pub use occupation::OccupationCode;
