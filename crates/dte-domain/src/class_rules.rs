@@ -1,0 +1,462 @@
+//! The rules a class plan (班期) must satisfy to be saved and to be submitted for review (SPEC
+//! step 2; the plan's 四（一）规范化培训 and 五（二）"不得……开展跨省培训"), and the quota check of a
+//! subsidised class's approval.
+//!
+//! Every rule lives here once. [`check_draft`] and [`check_submission`] return every
+//! violation, not just the first, in a stable order: institution, region, venue address,
+//! venue, fence, dates, capacity, then each session in timetable order (its own faults, then
+//! an overlap with an earlier session), then — for a submission — the timetable's totals and
+//! the lead time. Each [`Violation`] names the API field at fault (`sessions[3].hours`, index
+//! from 0) and says in Chinese what is wrong with the numbers involved ("第 4 节", from 1).
+
+use crate::class::{Delivery, Funding, SessionPlan};
+use crate::{Level, OccupationCode};
+use chrono::{Days, NaiveDate};
+use dte_geo::{Fence, FenceError, LatLon, Location};
+use std::fmt;
+
+/// The most trainees one class may take. The plan sets no number; 200 is about four
+/// classrooms of 50 and three times the largest city's monthly share of its 600 seats, so a
+/// larger figure is a typing mistake, not a class.
+pub const MAX_CAPACITY: u32 = 200;
+
+/// The shortest a class hour (学时) may be, in minutes: a session of `h` hours needs at least
+/// `h × 45` minutes between its start and end.
+pub const MINUTES_PER_HOUR: u32 = 45;
+
+/// The largest share of a class's hours that may be online, in percent (the plan's
+/// 四（一）: 线上培训课时一般不得超过培训总课时的 50%).
+pub const ONLINE_SHARE_PERCENT: u32 = 50;
+
+/// How far the venue point may lie outside its own fence, in metres, before it is refused:
+/// a point drawn on the fence's edge is inside, whatever the rounding of the drawing tool.
+pub const VENUE_FENCE_TOLERANCE_M: f64 = 1.0;
+
+/// A class as the institution plans it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassPlan {
+    pub occupation: OccupationCode,
+    pub direction: Option<String>,
+    pub level: Level,
+    pub funding: Funding,
+    /// One of `dte_geo::REGIONS`: "沈阳", …, "沈抚示范区".
+    pub region: String,
+    pub venue_address: String,
+    /// The venue's point, WGS-84.
+    pub venue: LatLon,
+    pub fence: Fence,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub capacity: u32,
+    pub sessions: Vec<SessionPlan>,
+}
+
+/// Where the institution stands in the catalog (附件1) on the day of the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstitutionStanding {
+    /// Not suspended or removed.
+    pub active: bool,
+    /// Listed as a training institution for the class's occupation.
+    pub listed_for_occupation: bool,
+}
+
+/// What the rules need besides the plan: today's date and the reference data of the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassContext {
+    pub today: NaiveDate,
+    /// The required training hours (学时要求, 附件5) of the class's occupation and level.
+    pub required_hours: u32,
+    /// The setting `class_application_lead_days` in force today (default 15).
+    pub lead_days: u32,
+    pub institution: InstitutionStanding,
+}
+
+/// One rule a plan breaks: the API field at fault, a stable snake_case code, and a Chinese
+/// message for a person that names the field and the numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A timetable's hours: all of them and the online ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimetableHours {
+    pub total: u32,
+    pub online: u32,
+}
+
+/// What must hold to save a class at all (as a draft, or an edit of a rejected class).
+pub fn check_draft(plan: &ClassPlan, context: &ClassContext) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    check_institution(plan, &context.institution, &mut violations);
+    check_place(plan, &mut violations);
+    check_dates_and_capacity(plan, &mut violations);
+    check_sessions(plan, &mut violations);
+    violations
+}
+
+/// What must hold to submit a class for review: everything [`check_draft`] checks, plus a
+/// timetable with at least one session, the required hours, at most half of them online, and
+/// the application lead time.
+pub fn check_submission(plan: &ClassPlan, context: &ClassContext) -> Vec<Violation> {
+    let mut violations = check_draft(plan, context);
+    check_timetable_totals(plan, context, &mut violations);
+    check_lead_time(plan, context, &mut violations);
+    violations
+}
+
+/// A subsidised class's approval (SPEC step 2: subsidised classes fit the region's remaining
+/// quota): `seats` must not exceed `quota − used`, where `used` counts the seats of the
+/// region's other approved subsidised classes of the year.
+pub fn check_quota(seats: u32, quota: u32, used: u32) -> Result<(), Violation> {
+    let remaining = quota.saturating_sub(used);
+    if seats <= remaining {
+        return Ok(());
+    }
+    Err(Violation::new(
+        "capacity",
+        "quota_exceeded",
+        format!(
+            "本班申请 {seats} 个补贴名额，超过本地区剩余名额 {remaining} 个（年度名额 {quota} 个，已批准 {used} 个）"
+        ),
+    ))
+}
+
+/// The most online hours a timetable of `total_hours` may have: 50 % of the total, rounded
+/// down (the plan's 四（一）). Attendance uses it too when crediting online hours.
+pub fn online_hours_limit(total_hours: u32) -> u32 {
+    let limit = u64::from(total_hours) * u64::from(ONLINE_SHARE_PERCENT) / 100;
+    u32::try_from(limit).unwrap_or(u32::MAX)
+}
+
+/// The total and online hours of a timetable (saturating; a sum beyond `u32::MAX` is absurd).
+pub fn timetable_hours(sessions: &[SessionPlan]) -> TimetableHours {
+    sessions
+        .iter()
+        .fold(TimetableHours::default(), |sum, session| TimetableHours {
+            total: sum.total.saturating_add(session.hours),
+            online: match session.delivery {
+                Delivery::Online => sum.online.saturating_add(session.hours),
+                Delivery::Offline => sum.online,
+            },
+        })
+}
+
+impl Violation {
+    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        Violation {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.message)
+    }
+}
+
+/// The plan's 四（一）: only institutions of the catalog (附件1) train, each in its occupations.
+fn check_institution(plan: &ClassPlan, standing: &InstitutionStanding, out: &mut Vec<Violation>) {
+    if !standing.active {
+        out.push(Violation::new(
+            "institution",
+            "institution_inactive",
+            "培训机构已被暂停或移出目录，不能开设或修改班期",
+        ));
+    }
+    if !standing.listed_for_occupation {
+        out.push(Violation::new(
+            "institution",
+            "institution_not_listed",
+            format!(
+                "培训机构未列入职业 {} 的培训机构目录（附件1），不能开设该职业的班期",
+                plan.occupation
+            ),
+        ));
+    }
+}
+
+/// SPEC step 2 and the plan's 五（二）: the venue and its whole fence lie inside Liaoning and
+/// inside the class's region, and the venue inside its own fence.
+fn check_place(plan: &ClassPlan, out: &mut Vec<Violation>) {
+    let region = plan.region.as_str();
+    let region_known = dte_geo::REGIONS.contains(&region);
+    if !region_known {
+        let error = FenceError::UnknownRegion {
+            region: plan.region.clone(),
+        };
+        out.push(Violation::new(
+            "region",
+            "unknown_region",
+            error.to_string(),
+        ));
+    }
+    if plan.venue_address.trim().is_empty() {
+        out.push(Violation::new(
+            "venue_address",
+            "venue_address_missing",
+            "请填写培训场地地址",
+        ));
+    }
+    match LatLon::new(plan.venue.lat, plan.venue.lon) {
+        Err(error) => out.push(Violation::new(
+            "venue",
+            "venue_invalid",
+            format!("培训场地坐标无效：{error}"),
+        )),
+        Ok(venue) => match dte_geo::locate(venue) {
+            location @ Location::Outside { .. } => out.push(Violation::new(
+                "venue",
+                "venue_outside_province",
+                format!("培训场地坐标位于{location}，不得跨省培训"),
+            )),
+            location if region_known && !location.is_in(region) => out.push(Violation::new(
+                "venue",
+                "venue_outside_region",
+                format!("培训场地坐标位于{location}，不在班期所属地区{region}"),
+            )),
+            _ => {}
+        },
+    }
+    let fence_check = if region_known {
+        dte_geo::check_fence(&plan.fence, region)
+    } else {
+        plan.fence.validate()
+    };
+    if let Err(error) = fence_check {
+        out.push(Violation::new(
+            "fence",
+            fence_code(&error),
+            error.to_string(),
+        ));
+    }
+    let venue_valid = LatLon::new(plan.venue.lat, plan.venue.lon).is_ok();
+    if venue_valid && plan.fence.validate().is_ok() {
+        let outside_m = dte_geo::distance_outside_fence_m(&plan.fence, plan.venue);
+        if outside_m > VENUE_FENCE_TOLERANCE_M {
+            out.push(Violation::new(
+                "venue",
+                "venue_outside_fence",
+                format!(
+                    "培训场地坐标不在本班电子围栏内（距围栏{}），电子围栏应圈住培训场地",
+                    dte_geo::describe_distance(outside_m)
+                ),
+            ));
+        }
+    }
+}
+
+/// The stable code of a fence the geography refuses.
+fn fence_code(error: &FenceError) -> &'static str {
+    match error {
+        FenceError::UnknownRegion { .. } => "unknown_region",
+        FenceError::OutsideProvince { .. } | FenceError::PartlyOutsideProvince { .. } => {
+            "fence_outside_province"
+        }
+        FenceError::VenueInOtherRegion { .. } | FenceError::PartlyInOtherRegion { .. } => {
+            "fence_outside_region"
+        }
+        _ => "fence_invalid",
+    }
+}
+
+fn check_dates_and_capacity(plan: &ClassPlan, out: &mut Vec<Violation>) {
+    if plan.end_date < plan.start_date {
+        out.push(Violation::new(
+            "end_date",
+            "end_before_start",
+            format!(
+                "结束日期 {} 早于开始日期 {}",
+                plan.end_date, plan.start_date
+            ),
+        ));
+    }
+    if !(1..=MAX_CAPACITY).contains(&plan.capacity) {
+        out.push(Violation::new(
+            "capacity",
+            "capacity_out_of_range",
+            format!(
+                "招收人数应为 1 至 {MAX_CAPACITY} 人，现为 {} 人",
+                plan.capacity
+            ),
+        ));
+    }
+}
+
+/// Each session on its own, then whether it overlaps an earlier one.
+fn check_sessions(plan: &ClassPlan, out: &mut Vec<Violation>) {
+    let overlaps = first_overlaps(&plan.sessions);
+    for (index, session) in plan.sessions.iter().enumerate() {
+        let number = index + 1;
+        let field = |name: &str| format!("sessions[{index}].{name}");
+        let has_time = session.end > session.start;
+        if !has_time {
+            out.push(Violation::new(
+                field("end"),
+                "session_time_reversed",
+                format!(
+                    "第 {number} 节的结束时间 {} 应晚于开始时间 {}",
+                    session.end.format("%H:%M"),
+                    session.start.format("%H:%M")
+                ),
+            ));
+        }
+        if session.date < plan.start_date || session.date > plan.end_date {
+            out.push(Violation::new(
+                field("date"),
+                "session_outside_class_dates",
+                format!(
+                    "第 {number} 节的日期 {} 不在班期起止日期 {} 至 {} 之内",
+                    session.date, plan.start_date, plan.end_date
+                ),
+            ));
+        }
+        if session.hours == 0 {
+            out.push(Violation::new(
+                field("hours"),
+                "session_hours_zero",
+                format!("第 {number} 节的学时应至少为 1"),
+            ));
+        } else if has_time {
+            let available = (session.end - session.start).num_minutes();
+            let needed = i64::from(session.hours) * i64::from(MINUTES_PER_HOUR);
+            if needed > available {
+                out.push(Violation::new(
+                    field("hours"),
+                    "session_hours_exceed_time",
+                    format!(
+                        "第 {number} 节安排 {} 学时，至少需要 {needed} 分钟（每学时不少于 {MINUTES_PER_HOUR} 分钟），但 {}–{} 只有 {available} 分钟",
+                        session.hours,
+                        session.start.format("%H:%M"),
+                        session.end.format("%H:%M")
+                    ),
+                ));
+            }
+        }
+        if session.delivery == Delivery::Offline && session.teacher.trim().is_empty() {
+            out.push(Violation::new(
+                field("teacher"),
+                "session_teacher_missing",
+                format!("第 {number} 节为线下课程，请填写授课教师"),
+            ));
+        }
+        if let Some(&earlier) = overlaps.get(index).and_then(Option::as_ref) {
+            let other = &plan.sessions[earlier];
+            out.push(Violation::new(
+                format!("sessions[{index}]"),
+                "sessions_overlap",
+                format!(
+                    "第 {number} 节（{} {}–{}）与第 {} 节（{}–{}）时间重叠",
+                    session.date,
+                    session.start.format("%H:%M"),
+                    session.end.format("%H:%M"),
+                    earlier + 1,
+                    other.start.format("%H:%M"),
+                    other.end.format("%H:%M")
+                ),
+            ));
+        }
+    }
+}
+
+/// For each session, another session it overlaps that comes before it in (date, start, end,
+/// position) order, if any: sessions sorted that way are swept once, remembering the one that
+/// ends last on the current date. Sessions whose end is not after their start take no time
+/// and overlap nothing (they are refused on their own). `a` and `b` overlap when
+/// `a.start < b.end && b.start < a.end` on the same date, so back-to-back sessions do not.
+fn first_overlaps(sessions: &[SessionPlan]) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..sessions.len())
+        .filter(|&index| sessions[index].end > sessions[index].start)
+        .collect();
+    order.sort_by_key(|&index| {
+        let session = &sessions[index];
+        (session.date, session.start, session.end, index)
+    });
+    let mut overlaps = vec![None; sessions.len()];
+    let mut latest: Option<usize> = None;
+    for index in order {
+        let session = &sessions[index];
+        match latest {
+            Some(previous)
+                if sessions[previous].date == session.date
+                    && session.start < sessions[previous].end =>
+            {
+                overlaps[index] = Some(previous);
+                if session.end > sessions[previous].end {
+                    latest = Some(index);
+                }
+            }
+            _ => latest = Some(index),
+        }
+    }
+    overlaps
+}
+
+/// SPEC step 2: timetable hours ≥ required hours for occupation+level, and the plan's
+/// 四（一）: online hours ≤ 50 % of the total.
+fn check_timetable_totals(plan: &ClassPlan, context: &ClassContext, out: &mut Vec<Violation>) {
+    if plan.sessions.is_empty() {
+        out.push(Violation::new(
+            "sessions",
+            "no_sessions",
+            "课表为空：提交审核前请至少安排一节课",
+        ));
+        return;
+    }
+    let hours = timetable_hours(&plan.sessions);
+    if hours.total < context.required_hours {
+        out.push(Violation::new(
+            "sessions",
+            "hours_below_required",
+            format!(
+                "课表总学时为 {}，少于职业 {} {}要求的 {} 学时",
+                hours.total, plan.occupation, plan.level, context.required_hours
+            ),
+        ));
+    }
+    let limit = online_hours_limit(hours.total);
+    if hours.online > limit {
+        out.push(Violation::new(
+            "sessions",
+            "online_hours_above_half",
+            format!(
+                "线上学时为 {}，超过总学时 {} 的 {ONLINE_SHARE_PERCENT}%（最多 {limit} 学时）",
+                hours.online, hours.total
+            ),
+        ));
+    }
+}
+
+/// The setting `class_application_lead_days`: a class is submitted at least that many days
+/// before it starts.
+fn check_lead_time(plan: &ClassPlan, context: &ClassContext, out: &mut Vec<Violation>) {
+    let days_ahead = (plan.start_date - context.today).num_days();
+    if days_ahead >= i64::from(context.lead_days) {
+        return;
+    }
+    let earliest = context
+        .today
+        .checked_add_days(Days::new(u64::from(context.lead_days)))
+        .map_or_else(|| "——".to_owned(), |date| date.to_string());
+    let gap = if days_ahead > 0 {
+        format!("距今天 {} 只有 {days_ahead} 天", context.today)
+    } else {
+        format!("不晚于今天 {}", context.today)
+    };
+    out.push(Violation::new(
+        "start_date",
+        "lead_time_too_short",
+        format!(
+            "开班日期 {} {gap}，开班申请须至少提前 {} 天提交，最早可定于 {earliest} 开班",
+            plan.start_date, context.lead_days
+        ),
+    ));
+}
+
+#[cfg(test)]
+mod tests;
