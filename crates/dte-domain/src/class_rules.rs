@@ -9,24 +9,23 @@
 //! the lead time. Each [`Violation`] names the API field at fault (`sessions[3].hours`, index
 //! from 0) and says in Chinese what is wrong with the numbers involved ("第 4 节", from 1).
 
-use crate::class::{Delivery, Funding, SessionPlan};
+mod timetable;
+
+pub use timetable::{
+    MINUTES_PER_HOUR, ONLINE_SHARE_PERCENT, TimetableHours, online_hours_limit, timetable_hours,
+};
+
+use crate::class::{Funding, SessionPlan};
 use crate::{Level, OccupationCode};
 use chrono::{Days, NaiveDate};
 use dte_geo::{Fence, FenceError, LatLon, Location};
 use std::fmt;
+use timetable::{check_sessions, check_timetable_totals};
 
-/// The most trainees one class may take. The plan sets no number; 200 is about four
-/// classrooms of 50 and three times the largest city's monthly share of its 600 seats, so a
-/// larger figure is a typing mistake, not a class.
+/// The most trainees one class may take. The plan sets no number; 200 is a generous bound
+/// (four classrooms of 50, a third of the largest city's yearly quota of 600), so a larger
+/// figure is a typing mistake, not a class.
 pub const MAX_CAPACITY: u32 = 200;
-
-/// The shortest a class hour (学时) may be, in minutes: a session of `h` hours needs at least
-/// `h × 45` minutes between its start and end.
-pub const MINUTES_PER_HOUR: u32 = 45;
-
-/// The largest share of a class's hours that may be online, in percent (the plan's
-/// 四（一）: 线上培训课时一般不得超过培训总课时的 50%).
-pub const ONLINE_SHARE_PERCENT: u32 = 50;
 
 /// How far the venue point may lie outside its own fence, in metres, before it is refused:
 /// a point drawn on the fence's edge is inside, whatever the rounding of the drawing tool.
@@ -80,13 +79,6 @@ pub struct Violation {
     pub message: String,
 }
 
-/// A timetable's hours: all of them and the online ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TimetableHours {
-    pub total: u32,
-    pub online: u32,
-}
-
 /// What must hold to save a class at all (as a draft, or an edit of a rejected class).
 pub fn check_draft(plan: &ClassPlan, context: &ClassContext) -> Vec<Violation> {
     let mut violations = Vec::new();
@@ -122,26 +114,6 @@ pub fn check_quota(seats: u32, quota: u32, used: u32) -> Result<(), Violation> {
             "本班申请 {seats} 个补贴名额，超过本地区剩余名额 {remaining} 个（年度名额 {quota} 个，已批准 {used} 个）"
         ),
     ))
-}
-
-/// The most online hours a timetable of `total_hours` may have: 50 % of the total, rounded
-/// down (the plan's 四（一）). Attendance uses it too when crediting online hours.
-pub fn online_hours_limit(total_hours: u32) -> u32 {
-    let limit = u64::from(total_hours) * u64::from(ONLINE_SHARE_PERCENT) / 100;
-    u32::try_from(limit).unwrap_or(u32::MAX)
-}
-
-/// The total and online hours of a timetable (saturating; a sum beyond `u32::MAX` is absurd).
-pub fn timetable_hours(sessions: &[SessionPlan]) -> TimetableHours {
-    sessions
-        .iter()
-        .fold(TimetableHours::default(), |sum, session| TimetableHours {
-            total: sum.total.saturating_add(session.hours),
-            online: match session.delivery {
-                Delivery::Online => sum.online.saturating_add(session.hours),
-                Delivery::Offline => sum.online,
-            },
-        })
 }
 
 impl Violation {
@@ -283,150 +255,6 @@ fn check_dates_and_capacity(plan: &ClassPlan, out: &mut Vec<Violation>) {
             format!(
                 "招收人数应为 1 至 {MAX_CAPACITY} 人，现为 {} 人",
                 plan.capacity
-            ),
-        ));
-    }
-}
-
-/// Each session on its own, then whether it overlaps an earlier one.
-fn check_sessions(plan: &ClassPlan, out: &mut Vec<Violation>) {
-    let overlaps = first_overlaps(&plan.sessions);
-    for (index, session) in plan.sessions.iter().enumerate() {
-        let number = index + 1;
-        let field = |name: &str| format!("sessions[{index}].{name}");
-        let has_time = session.end > session.start;
-        if !has_time {
-            out.push(Violation::new(
-                field("end"),
-                "session_time_reversed",
-                format!(
-                    "第 {number} 节的结束时间 {} 应晚于开始时间 {}",
-                    session.end.format("%H:%M"),
-                    session.start.format("%H:%M")
-                ),
-            ));
-        }
-        if session.date < plan.start_date || session.date > plan.end_date {
-            out.push(Violation::new(
-                field("date"),
-                "session_outside_class_dates",
-                format!(
-                    "第 {number} 节的日期 {} 不在班期起止日期 {} 至 {} 之内",
-                    session.date, plan.start_date, plan.end_date
-                ),
-            ));
-        }
-        if session.hours == 0 {
-            out.push(Violation::new(
-                field("hours"),
-                "session_hours_zero",
-                format!("第 {number} 节的学时应至少为 1"),
-            ));
-        } else if has_time {
-            let available = (session.end - session.start).num_minutes();
-            let needed = i64::from(session.hours) * i64::from(MINUTES_PER_HOUR);
-            if needed > available {
-                out.push(Violation::new(
-                    field("hours"),
-                    "session_hours_exceed_time",
-                    format!(
-                        "第 {number} 节安排 {} 学时，至少需要 {needed} 分钟（每学时不少于 {MINUTES_PER_HOUR} 分钟），但 {}–{} 只有 {available} 分钟",
-                        session.hours,
-                        session.start.format("%H:%M"),
-                        session.end.format("%H:%M")
-                    ),
-                ));
-            }
-        }
-        if session.delivery == Delivery::Offline && session.teacher.trim().is_empty() {
-            out.push(Violation::new(
-                field("teacher"),
-                "session_teacher_missing",
-                format!("第 {number} 节为线下课程，请填写授课教师"),
-            ));
-        }
-        if let Some(&earlier) = overlaps.get(index).and_then(Option::as_ref) {
-            let other = &plan.sessions[earlier];
-            out.push(Violation::new(
-                format!("sessions[{index}]"),
-                "sessions_overlap",
-                format!(
-                    "第 {number} 节（{} {}–{}）与第 {} 节（{}–{}）时间重叠",
-                    session.date,
-                    session.start.format("%H:%M"),
-                    session.end.format("%H:%M"),
-                    earlier + 1,
-                    other.start.format("%H:%M"),
-                    other.end.format("%H:%M")
-                ),
-            ));
-        }
-    }
-}
-
-/// For each session, another session it overlaps that comes before it in (date, start, end,
-/// position) order, if any: sessions sorted that way are swept once, remembering the one that
-/// ends last on the current date. Sessions whose end is not after their start take no time
-/// and overlap nothing (they are refused on their own). `a` and `b` overlap when
-/// `a.start < b.end && b.start < a.end` on the same date, so back-to-back sessions do not.
-fn first_overlaps(sessions: &[SessionPlan]) -> Vec<Option<usize>> {
-    let mut order: Vec<usize> = (0..sessions.len())
-        .filter(|&index| sessions[index].end > sessions[index].start)
-        .collect();
-    order.sort_by_key(|&index| {
-        let session = &sessions[index];
-        (session.date, session.start, session.end, index)
-    });
-    let mut overlaps = vec![None; sessions.len()];
-    let mut latest: Option<usize> = None;
-    for index in order {
-        let session = &sessions[index];
-        match latest {
-            Some(previous)
-                if sessions[previous].date == session.date
-                    && session.start < sessions[previous].end =>
-            {
-                overlaps[index] = Some(previous);
-                if session.end > sessions[previous].end {
-                    latest = Some(index);
-                }
-            }
-            _ => latest = Some(index),
-        }
-    }
-    overlaps
-}
-
-/// SPEC step 2: timetable hours ≥ required hours for occupation+level, and the plan's
-/// 四（一）: online hours ≤ 50 % of the total.
-fn check_timetable_totals(plan: &ClassPlan, context: &ClassContext, out: &mut Vec<Violation>) {
-    if plan.sessions.is_empty() {
-        out.push(Violation::new(
-            "sessions",
-            "no_sessions",
-            "课表为空：提交审核前请至少安排一节课",
-        ));
-        return;
-    }
-    let hours = timetable_hours(&plan.sessions);
-    if hours.total < context.required_hours {
-        out.push(Violation::new(
-            "sessions",
-            "hours_below_required",
-            format!(
-                "课表总学时为 {}，少于职业 {} {}要求的 {} 学时",
-                hours.total, plan.occupation, plan.level, context.required_hours
-            ),
-        ));
-    }
-    let limit = online_hours_limit(hours.total);
-    if hours.online > limit {
-        out.push(Violation::new(
-            "sessions",
-            "online_hours_above_half",
-            format!(
-                "线上学时为 {}，超过总学时 {} 的 {ONLINE_SHARE_PERCENT}%（最多 {limit} 学时）",
-                hours.online, hours.total
             ),
         ));
     }

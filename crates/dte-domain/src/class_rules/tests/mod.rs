@@ -4,6 +4,7 @@
 
 mod geography;
 
+use super::timetable::first_overlaps;
 use super::*;
 use crate::class::{Delivery, Funding, SessionPlan};
 use chrono::{NaiveDate, NaiveTime};
