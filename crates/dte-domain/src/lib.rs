@@ -9,6 +9,7 @@
 pub mod access;
 pub mod class;
 pub mod class_rules;
+pub mod eligibility;
 pub mod enrolment;
 pub mod level;
 pub mod money;
@@ -20,6 +21,9 @@ pub mod resident_id;
 pub use access::{Role, Scope};
 pub use class::{ClassAction, ClassStatus, Delivery, Funding, SessionPlan};
 pub use class_rules::{ClassContext, ClassPlan, InstitutionStanding, Violation};
+pub use eligibility::{
+    Assessment, Candidate, ClassOffer, EligibilityContext, PriorEnrolment, Reason, assess,
+};
 pub use enrolment::TraineeCategory;
 pub use level::Level;
 pub use money::{Fen, group_thousands, subsidy_quote};
