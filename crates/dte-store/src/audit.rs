@@ -351,3 +351,54 @@ impl AuditRow {
         })
     }
 }
+
+/// Who is acting, for the audit entries a storage write appends in its own transaction: the
+/// change and its entry commit together or not at all.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub at: DateTime<Utc>,
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub role: String,
+    pub client_address: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// The system itself (the CLI, `dte demo`), acting at `at`.
+    pub fn system(at: DateTime<Utc>) -> Actor {
+        Actor {
+            at,
+            user_id: None,
+            username: "system".into(),
+            role: "system".into(),
+            client_address: None,
+            request_id: None,
+        }
+    }
+
+    /// A successful action of this actor on an entity.
+    pub fn entry(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: impl ToString,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> NewAuditEntry {
+        NewAuditEntry {
+            at: self.at,
+            actor_user_id: self.user_id,
+            actor_username: self.username.clone(),
+            actor_role: self.role.clone(),
+            client_address: self.client_address.clone(),
+            request_id: self.request_id.clone(),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: Some(entity_id.to_string()),
+            before,
+            after,
+            outcome: AuditOutcome::Success,
+        }
+    }
+}

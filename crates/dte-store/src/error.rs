@@ -8,6 +8,9 @@ pub enum StoreError {
     UnsupportedUrl,
     #[error("record not found")]
     NotFound,
+    /// The record is no longer in the state the change expected (someone else acted first).
+    #[error("the record changed meanwhile")]
+    Conflict,
     #[error("constraint {constraint} violated")]
     Constraint { constraint: String },
     #[error("reference data: {0}")]

@@ -8,18 +8,22 @@
 mod accounts;
 mod audit;
 mod catalog;
+mod classes;
+mod enrolments;
 mod error;
 pub mod testing;
 
 pub use accounts::{NewSession, NewUser, Session, User};
 pub use audit::{
-    AUDIT_PAGE_MAX, AuditBreak, AuditFilter, AuditOutcome, AuditRecord, AuditVerification,
+    AUDIT_PAGE_MAX, Actor, AuditBreak, AuditFilter, AuditOutcome, AuditRecord, AuditVerification,
     NewAuditEntry, mask_personal_data, mask_personal_data_in_json,
 };
 pub use catalog::{
     InstitutionListingRow, InstitutionRow, LevelRow, OccupationRow, ReferenceLoad, RegionRow,
     SettingRow, SubsidyCategoryRow,
 };
+pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, QuotaUsage};
+pub use enrolments::*;
 pub use error::StoreError;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
