@@ -1,0 +1,4 @@
+//! dte-docs's one integration-test binary: the catalog workbook and rosters.
+
+mod roster;
+mod xlsx;
