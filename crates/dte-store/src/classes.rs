@@ -246,12 +246,13 @@ macro_rules! class_scope {
            OR c.id IN (SELECT e.class_id FROM enrolments e WHERE e.person_id = $4))"
     };
 }
+pub(crate) use class_scope;
 
 /// The binds of [`class_scope!`]: everything, region, institution, person.
-type ScopeBinds = (bool, Option<String>, Option<i64>, Option<i64>);
+pub(crate) type ScopeBinds = (bool, Option<String>, Option<i64>, Option<i64>);
 
 /// The binds of [`class_scope!`] for a scope; `None` when the scope sees no class at all.
-fn scope_binds(scope: &Scope) -> Option<ScopeBinds> {
+pub(crate) fn scope_binds(scope: &Scope) -> Option<ScopeBinds> {
     match scope {
         Scope::Province => Some((true, None, None, None)),
         Scope::Region(region) => Some((false, Some(region.clone()), None, None)),
@@ -526,6 +527,8 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::Conflict)?;
+            // A year without quotas yet carries the latest earlier year's forward.
+            sqlx::query(CARRY_QUOTAS_FORWARD).bind(year).execute(&mut *tx).await?;
             // The write that locks the quota row until commit.
             sqlx::query("UPDATE region_quotas SET quota = quota WHERE year = $1 AND region_name = $2")
                 .bind(year)
@@ -533,6 +536,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             let usage: Option<QuotaRecord> = sqlx::query_as(QUOTA_USAGE_ONE)
+                .bind(year)
                 .bind(year)
                 .bind(&region)
                 .fetch_optional(&mut *tx)
@@ -567,11 +571,22 @@ impl Store {
         })
     }
 
-    /// Every region's quota for `year` with the seats holding it, in the catalog's order.
+    /// Every region's quota for `year` with the seats holding it, in the catalog's order. A
+    /// year without quotas yet shows the latest earlier year's, which it will carry forward.
     pub async fn quota_usage(&self, year: i32) -> Result<Vec<QuotaUsage>, StoreError> {
+        let quota_year: Option<i64> = with_db!(self, pool => sqlx::query_scalar(
+            "SELECT MAX(year) FROM region_quotas WHERE year <= $1"
+        )
+        .bind(i64::from(year))
+        .fetch_one(pool)
+        .await)?;
+        let Some(quota_year) = quota_year else {
+            return Ok(Vec::new());
+        };
         let records: Vec<QuotaRecord> = with_db!(self, pool => sqlx::query_as(concat!(
             quota_usage_select!(), " ORDER BY r.position"
         ))
+        .bind(quota_year)
         .bind(i64::from(year))
         .fetch_all(pool)
         .await)?;
@@ -590,6 +605,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         with_db!(self, pool => {
             let mut tx = pool.begin().await?;
+            sqlx::query(CARRY_QUOTAS_FORWARD).bind(i64::from(year)).execute(&mut *tx).await?;
             // Write first, then read: the write takes the lock (see `AppendAudit`).
             let touched = sqlx::query(
                 "UPDATE region_quotas SET quota = quota WHERE year = $1 AND region_name = $2",
@@ -665,23 +681,31 @@ impl Store {
     }
 }
 
-/// Each region's quota of year $1 with approved and pending subsidised seats; `r` is regions.
+/// Each region's quota of year $1 with the approved and pending subsidised seats of classes
+/// in year $2; `r` is regions.
 macro_rules! quota_usage_select {
     () => {
         "SELECT r.name AS region_name, q.quota,
                 CAST(COALESCE((SELECT SUM(c.capacity) FROM classes c
-                     WHERE c.region_name = r.name AND c.year = q.year AND c.funding = 'subsidised'
+                     WHERE c.region_name = r.name AND c.year = $2 AND c.funding = 'subsidised'
                        AND c.status IN ('approved', 'running', 'finished', 'closed')), 0) AS BIGINT)
                     AS approved_seats,
                 CAST(COALESCE((SELECT SUM(c.capacity) FROM classes c
-                     WHERE c.region_name = r.name AND c.year = q.year AND c.funding = 'subsidised'
+                     WHERE c.region_name = r.name AND c.year = $2 AND c.funding = 'subsidised'
                        AND c.status = 'submitted'), 0) AS BIGINT) AS pending_seats
          FROM regions r JOIN region_quotas q ON q.region_name = r.name AND q.year = $1"
     };
 }
 use quota_usage_select;
 
-const QUOTA_USAGE_ONE: &str = concat!(quota_usage_select!(), " WHERE r.name = $2");
+/// Copies the latest earlier year's quotas into year $1 when it has none: quotas carry over
+/// to a new year until the province adjusts them (the plan: 名额动态调整).
+const CARRY_QUOTAS_FORWARD: &str = "INSERT INTO region_quotas (year, region_name, quota)
+     SELECT $1, q.region_name, q.quota FROM region_quotas q
+     WHERE q.year = (SELECT MAX(p.year) FROM region_quotas p WHERE p.year < $1)
+       AND NOT EXISTS (SELECT 1 FROM region_quotas n WHERE n.year = $1)";
+
+const QUOTA_USAGE_ONE: &str = concat!(quota_usage_select!(), " WHERE r.name = $3");
 
 impl From<QuotaRecord> for QuotaUsage {
     fn from(record: QuotaRecord) -> QuotaUsage {

@@ -523,6 +523,81 @@ impl Store {
         Ok(record.map(PersonRow::from))
     }
 
+    /// A person if the scope may see them: the person themself, or someone enrolled in a
+    /// class the scope sees. `None` both when missing and when outside the scope.
+    pub async fn person_in_scope(
+        &self,
+        scope: &dte_domain::Scope,
+        id: i64,
+    ) -> Result<Option<PersonRow>, StoreError> {
+        let Some((everything, region, institution, person)) = crate::classes::scope_binds(scope)
+        else {
+            return Ok(None);
+        };
+        let record: Option<PersonRecord> = with_db!(self, pool => sqlx::query_as(concat!(
+            "SELECT id, name, id_number_cipher, id_number_masked, birth_date, phone_cipher,
+                    phone_masked FROM persons p
+             WHERE p.id = $5 AND (p.id = $4 OR EXISTS (
+                 SELECT 1 FROM enrolments pe JOIN classes c ON c.id = pe.class_id
+                 WHERE pe.person_id = p.id AND ", crate::classes::class_scope!(), "))"
+        ))
+        .bind(everything)
+        .bind(region)
+        .bind(institution)
+        .bind(person)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(record.map(PersonRow::from))
+    }
+
+    /// The activation code digest and expiry of an account waiting for activation.
+    pub async fn pending_activation(
+        &self,
+        username: &str,
+    ) -> Result<Option<(i64, String, DateTime<Utc>)>, StoreError> {
+        let found: Option<(i64, Option<String>, Option<DateTime<Utc>>)> = with_db!(self, pool => sqlx::query_as(
+            "SELECT id, activation_digest, activation_expires_at FROM users
+             WHERE username = $1 AND status = 'pending_activation'"
+        )
+        .bind(username)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(found.and_then(|(id, digest, expires)| Some((id, digest?, expires?))))
+    }
+
+    /// Activates an account with its first password (the code was checked by the caller),
+    /// audited as `user.activate` in the same transaction. `Conflict` if it was activated
+    /// meanwhile.
+    pub async fn activate_account(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        with_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let updated = sqlx::query(
+                "UPDATE users SET password_hash = $2, password_changed_at = $3, status = 'active',
+                     activation_digest = NULL, activation_expires_at = NULL
+                 WHERE id = $1 AND status = 'pending_activation'",
+            )
+            .bind(user_id)
+            .bind(password_hash)
+            .bind(actor.at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::Conflict);
+            }
+            tx.append_audit_entry(&actor.entry("user.activate", "user", user_id, None,
+                Some(json!({"status": "active"})))).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     /// Stores a document of an enrolment, audited as `document.create`.
     pub async fn add_document(
         &self,

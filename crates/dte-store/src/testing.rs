@@ -80,6 +80,38 @@ pub async fn fresh_database(backend: Backend) -> Result<Option<TestDatabase>, St
     }))
 }
 
+impl TestDatabase {
+    /// Everything the database holds on disk, as bytes to search: for SQLite the database file
+    /// with its WAL and shared-memory files, for PostgreSQL the output of `pg_dump` (both
+    /// formats an attacker with the files or a backup would have). Panics when `pg_dump`
+    /// cannot run: a test that cannot look must not pass.
+    pub fn dump(&self) -> Vec<u8> {
+        match &self.sqlite_dir {
+            Some(dir) => {
+                let mut bytes = Vec::new();
+                for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                    bytes.extend(std::fs::read(entry.path()).unwrap_or_default());
+                }
+                bytes
+            }
+            None => {
+                let output = std::process::Command::new("pg_dump")
+                    .arg("--no-owner")
+                    .arg(format!("--dbname={}", self.url))
+                    .output();
+                match output {
+                    Ok(output) if output.status.success() => output.stdout,
+                    Ok(output) => panic!(
+                        "pg_dump failed: {}",
+                        String::from_utf8_lossy(&output.stderr)
+                    ),
+                    Err(error) => panic!("pg_dump could not run: {error}"),
+                }
+            }
+        }
+    }
+}
+
 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 fn nanos() -> u128 {

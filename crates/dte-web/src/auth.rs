@@ -275,7 +275,8 @@ pub async fn check_credentials(
                 status: StatusCode::UNAUTHORIZED,
                 code: "invalid_credentials",
                 message: "用户名或密码错误".into(),
-                field: Some("password"),
+                field: Some("password".into()),
+                violations: Vec::new(),
             })
         }
     }
@@ -374,6 +375,7 @@ fn locked(message: &str) -> AppError {
         code: "locked",
         message: message.into(),
         field: None,
+        violations: Vec::new(),
     }
 }
 

@@ -15,7 +15,9 @@ pub struct AppError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
-    pub field: Option<&'static str>,
+    pub field: Option<String>,
+    /// Every rule the request broke, when there are several (the first is also above).
+    pub violations: Vec<ErrorDetail>,
 }
 
 /// The error body of every API response that is not a success.
@@ -34,6 +36,11 @@ pub struct ErrorDetail {
     /// The request field at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Every rule the request broke, each with its code, message and field, when there are
+    /// several (a class plan, a roster).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(no_recursion)]
+    pub violations: Vec<ErrorDetail>,
 }
 
 impl AppError {
@@ -44,16 +51,54 @@ impl AppError {
             code,
             message: message.into(),
             field: None,
+            violations: Vec::new(),
         }
     }
 
     /// A 422 about one field of the request.
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> AppError {
         AppError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: "invalid_parameter",
             message: message.into(),
-            field: Some(field),
+            field: Some(field.into()),
+            violations: Vec::new(),
+        }
+    }
+
+    /// A 422 listing every rule of the plan a request broke; the first one leads.
+    pub fn violations(list: Vec<ErrorDetail>) -> AppError {
+        let first = list.first();
+        AppError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "rule_violated",
+            message: first
+                .map(|detail| detail.message.clone())
+                .unwrap_or_default(),
+            field: first.and_then(|detail| detail.field.clone()),
+            violations: list,
+        }
+    }
+
+    /// A 409: the record is not in a state that allows this.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError {
+            status: StatusCode::CONFLICT,
+            code,
+            message: message.into(),
+            field: None,
+            violations: Vec::new(),
+        }
+    }
+
+    /// A 403 that says why.
+    pub fn forbidden(message: impl Into<String>) -> AppError {
+        AppError {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            message: message.into(),
+            field: None,
+            violations: Vec::new(),
         }
     }
 
@@ -65,6 +110,7 @@ impl AppError {
             code: "internal",
             message: "系统内部错误，请稍后重试；如持续出现请联系管理员".into(),
             field: None,
+            violations: Vec::new(),
         }
     }
 
@@ -74,7 +120,17 @@ impl AppError {
             error: ErrorDetail {
                 code: self.code.to_owned(),
                 message: self.message.clone(),
-                field: self.field.map(str::to_owned),
+                field: self.field.clone(),
+                violations: self
+                    .violations
+                    .iter()
+                    .map(|detail| ErrorDetail {
+                        code: detail.code.clone(),
+                        message: detail.message.clone(),
+                        field: detail.field.clone(),
+                        violations: Vec::new(),
+                    })
+                    .collect(),
             },
         }
     }
@@ -84,11 +140,15 @@ impl From<StoreError> for AppError {
     fn from(error: StoreError) -> AppError {
         match error {
             StoreError::NotFound => AppError::not_found("not_found", "未找到该记录"),
+            StoreError::Conflict => {
+                AppError::conflict("conflict", "该记录已被他人修改或状态已变化，请刷新后重试")
+            }
             StoreError::Constraint { constraint } => AppError {
                 status: StatusCode::CONFLICT,
                 code: "conflict",
                 message: format!("与已有记录冲突（{constraint}）"),
                 field: None,
+                violations: Vec::new(),
             },
             other => AppError::internal(other),
         }
@@ -98,5 +158,30 @@ impl From<StoreError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         (self.status, Json(self.body())).into_response()
+    }
+}
+
+/// `Json` whose rejections answer in DTE's error shape, in Chinese.
+#[derive(Debug, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct AppJson<T>(pub T);
+
+impl From<axum::extract::rejection::JsonRejection> for AppError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> AppError {
+        use axum::extract::rejection::JsonRejection;
+        let message = match &rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                "请求须为 JSON（Content-Type: application/json）".to_owned()
+            }
+            JsonRejection::JsonSyntaxError(_) => "请求正文不是有效的 JSON".to_owned(),
+            other => format!("请求正文的字段不符合要求：{}", other.body_text()),
+        };
+        AppError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid_body",
+            message,
+            field: None,
+            violations: Vec::new(),
+        }
     }
 }

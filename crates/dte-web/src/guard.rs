@@ -40,6 +40,7 @@ pub async fn enforce(
                 code: "unauthenticated",
                 message: "请先登录".into(),
                 field: None,
+                violations: Vec::new(),
             }
             .into_response(),
             None => Redirect::to(&format!("/login?next={}", urlencode(&path))).into_response(),
@@ -59,6 +60,7 @@ pub async fn enforce(
                     code: "forbidden",
                     message: "当前账号无权访问该功能".into(),
                     field: None,
+                    violations: Vec::new(),
                 };
                 if is_api {
                     error.into_response()
@@ -95,6 +97,7 @@ async fn check_csrf(caller: &Caller, request: Request) -> Result<Request, AppErr
         code: "csrf",
         message: "页面已过期或来源不明，请刷新页面后重试".into(),
         field: None,
+        violations: Vec::new(),
     };
     if let Some(token) = request
         .headers()
@@ -123,6 +126,7 @@ async fn check_csrf(caller: &Caller, request: Request) -> Result<Request, AppErr
             code: "too_large",
             message: "提交的内容过大".into(),
             field: None,
+            violations: Vec::new(),
         })?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let token = fields

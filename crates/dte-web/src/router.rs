@@ -4,7 +4,7 @@
 use crate::{AppState, api, assets, auth, guard, pages};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
-use axum::routing::{MethodRouter, delete, get, post};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use dte_domain::Role;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -45,6 +45,36 @@ const ACCOUNT_MANAGERS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin];
 const AUDITOR: &[Role] = &[Role::Auditor];
 /// The province alone.
 const PROVINCE: &[Role] = &[Role::ProvinceAdmin];
+/// Who sees classes (each within scope): everyone but the audit administrator.
+const CLASS_READERS: &[Role] = &[
+    Role::ProvinceAdmin,
+    Role::CityAdmin,
+    Role::TrainingInstitution,
+    Role::EvaluationInstitution,
+    Role::Trainee,
+    Role::Inspector,
+];
+/// Who sees rosters (each within scope): as classes, but not trainees.
+const ROSTER_READERS: &[Role] = &[
+    Role::ProvinceAdmin,
+    Role::CityAdmin,
+    Role::TrainingInstitution,
+    Role::EvaluationInstitution,
+    Role::Inspector,
+];
+/// Training institutions' staff.
+const TRAINING: &[Role] = &[Role::TrainingInstitution];
+/// Who decides on submitted classes: the city of the class's region, or the province.
+const REVIEWERS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin];
+/// Who reads quotas: the province, cities (their own) and inspectors.
+const QUOTA_READERS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin, Role::Inspector];
+/// Who may look a person up (within scope) and reveal their full ID number (audited).
+const PERSON_VIEWERS: &[Role] = &[
+    Role::ProvinceAdmin,
+    Role::CityAdmin,
+    Role::TrainingInstitution,
+    Role::Inspector,
+];
 
 /// One route of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +105,27 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("POST", "/api/v1/session", Public, post(api::session::create)),
         route("DELETE", "/api/v1/session", SignedIn, delete(api::session::delete)),
         route("GET", "/api/v1/me", SignedIn, get(api::session::me)),
+        route("POST", "/api/v1/activation", Public, post(api::activation::activate)),
+        // API: classes, quotas, enrolment.
+        route("GET", "/api/v1/classes", Roles(CLASS_READERS), get(api::classes::list)),
+        route("POST", "/api/v1/classes", Roles(TRAINING), post(api::classes::create)),
+        route("GET", "/api/v1/classes/{id}", Roles(CLASS_READERS), get(api::classes::show)),
+        route("PUT", "/api/v1/classes/{id}", Roles(TRAINING), put(api::classes::update)),
+        route("POST", "/api/v1/classes/{id}/submit", Roles(TRAINING), post(api::classes::submit)),
+        route("POST", "/api/v1/classes/{id}/approve", Roles(REVIEWERS), post(api::classes::approve)),
+        route("POST", "/api/v1/classes/{id}/reject", Roles(REVIEWERS), post(api::classes::reject)),
+        route("POST", "/api/v1/classes/{id}/start", Roles(TRAINING), post(api::classes::start)),
+        route("POST", "/api/v1/classes/{id}/finish", Roles(TRAINING), post(api::classes::finish)),
+        route("POST", "/api/v1/classes/{id}/close", Roles(REVIEWERS), post(api::classes::close)),
+        route("GET", "/api/v1/classes/{id}/enrolments", Roles(ROSTER_READERS), get(api::enrolments::roster)),
+        route("POST", "/api/v1/classes/{id}/enrolments", Roles(TRAINING), post(api::enrolments::create)),
+        route("POST", "/api/v1/classes/{id}/roster", Roles(TRAINING), post(api::enrolments::import)),
+        route("GET", "/api/v1/classes/{id}/roster.xlsx", Roles(ROSTER_READERS), get(api::enrolments::export_xlsx)),
+        route("GET", "/api/v1/classes/{id}/roster.csv", Roles(ROSTER_READERS), get(api::enrolments::export_csv)),
+        route("GET", "/api/v1/roster-template.xlsx", Roles(TRAINING), get(api::enrolments::template)),
+        route("GET", "/api/v1/persons/{id}", Roles(PERSON_VIEWERS), get(api::persons::show)),
+        route("GET", "/api/v1/quotas", Roles(QUOTA_READERS), get(api::quotas::list)),
+        route("PUT", "/api/v1/quotas/{year}/{region}", Roles(PROVINCE), put(api::quotas::set)),
         // API: the audit log (audit administrator only).
         route("GET", "/api/v1/audit", Roles(AUDITOR), get(api::audit::list)),
         // Pages: public.

@@ -1,8 +1,13 @@
 //! The JSON API under `/api/v1`, one file per resource.
 
+pub mod activation;
 pub mod audit;
 pub mod catalog;
 pub mod certificates;
+pub mod classes;
+pub mod enrolments;
 pub mod health;
 pub mod openapi;
+pub mod persons;
+pub mod quotas;
 pub mod session;

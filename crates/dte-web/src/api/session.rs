@@ -106,6 +106,7 @@ pub async fn me(Extension(caller): Extension<Caller>) -> Result<Json<Me>, AppErr
         code: "unauthenticated",
         message: "请先登录".into(),
         field: None,
+        violations: Vec::new(),
     })?;
     Ok(Json(Me::from(user)))
 }

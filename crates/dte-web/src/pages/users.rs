@@ -142,6 +142,7 @@ pub async fn create(
             code: "forbidden",
             message: "只有省人社厅可以创建账号".into(),
             field: None,
+            violations: Vec::new(),
         }));
     }
     let username = match dte_domain::access::parse_username(&form.username) {

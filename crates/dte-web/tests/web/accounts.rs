@@ -151,6 +151,9 @@ async fn every_route_answers_every_role_as_its_permission_declares(app: TestApp)
         let path = route
             .path
             .replace("{number}", "DTE-NONE")
+            .replace("{id}", "1")
+            .replace("{year}", "2026")
+            .replace("{region}", "沈阳")
             .replace("{file}", "dte.css");
         for (role, username) in &usernames {
             let method = Method::from_bytes(route.method.as_bytes()).unwrap();

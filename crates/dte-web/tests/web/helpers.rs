@@ -150,3 +150,60 @@ impl TestApp {
         body["token"].as_str().unwrap().to_owned()
     }
 }
+
+impl TestApp {
+    /// Sends a JSON request with a bearer token; answers the status and the JSON body (null
+    /// when there is none).
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = reqwest::Client::new()
+            .request(method, format!("{}{path}", self.address))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// GETs a path with a bearer token; answers the status and the body's bytes.
+    pub async fn get_bytes(&self, path: &str, token: &str) -> (u16, Vec<u8>) {
+        let response = reqwest::Client::new()
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        (
+            response.status().as_u16(),
+            response.bytes().await.unwrap().to_vec(),
+        )
+    }
+}
+
+impl TestApp {
+    /// Signs in with a client of its own and returns the bearer token: unlike
+    /// [`TestApp::token_for`], it leaves the shared client's cookie (and the session it names)
+    /// alone, so several accounts can act side by side.
+    pub async fn own_token(&self, username: &str) -> String {
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v1/session", self.address))
+            .json(&serde_json::json!({"username": username, "password": TEST_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "sign-in of {username}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+}

@@ -8,4 +8,5 @@ mod helpers;
 mod accounts;
 mod api;
 mod browser;
+mod classes;
 mod pages;

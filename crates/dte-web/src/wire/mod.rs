@@ -207,3 +207,6 @@ impl From<SubsidyCategoryRow> for SubsidyCategory {
         }
     }
 }
+
+mod classes;
+pub use classes::{ClassDetail, ClassSummary, QuotaLine, RosterLine};

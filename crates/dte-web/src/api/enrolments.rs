@@ -1,0 +1,205 @@
+//! Real-name enrolment: a class's roster (masked), enrolling one person or importing a roster
+//! workbook (all or nothing), the roster template, and roster export as .xlsx and CSV.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::classes::class_for;
+use crate::classes::enrol::{self, EnrolmentInput, EnrolmentOutcome};
+use crate::error::{AppError, AppJson, ErrorBody};
+use crate::wire::{Page, RosterLine};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use dte_domain::Role;
+
+/// The MIME type of .xlsx workbooks.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A class's roster, ID numbers and phones masked. Trainees see no roster.
+#[utoipa::path(get, path = "/api/v1/classes/{id}/enrolments", tag = "enrolment", params(("id" = i64, Path, description = "Class id")), responses(
+    (status = 200, body = Page<RosterLine>, description = "The roster"),
+    (status = 404, body = ErrorBody, description = "No such class in scope"),
+))]
+pub async fn roster(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Json<Page<RosterLine>>, AppError> {
+    let class = class_for(&state, &caller, id).await?;
+    let roster = state.store.class_roster(class.id).await?;
+    Ok(Json(Page::complete(
+        roster.iter().map(RosterLine::from).collect(),
+    )))
+}
+
+/// Enrols one person (the class's training institution): real-name checks, eligibility with
+/// reasons, one person record per human. A new trainee's activation code is in the answer,
+/// once.
+#[utoipa::path(post, path = "/api/v1/classes/{id}/enrolments", tag = "enrolment", params(("id" = i64, Path, description = "Class id")), request_body = EnrolmentInput, responses(
+    (status = 201, body = EnrolmentOutcome, description = "Enrolled"),
+    (status = 422, body = ErrorBody, description = "A field is invalid or the person is not eligible; `violations` lists each reason"),
+))]
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    AppJson(input): AppJson<EnrolmentInput>,
+) -> Result<(StatusCode, Json<EnrolmentOutcome>), AppError> {
+    let class = enrol::own_class(&state, &caller, id).await?;
+    let trainee = enrol::parse(&input, state.clock.today())?;
+    let mut outcome = enrol::enrol(&state, &caller, &class, &[trainee], &[String::new()]).await?;
+    let first = outcome
+        .pop()
+        .ok_or_else(|| AppError::internal("enrolment wrote nothing"))?;
+    Ok((StatusCode::CREATED, Json(first)))
+}
+
+/// Imports a roster workbook (.xlsx body) into a class: every row is checked and every
+/// person's eligibility decided before anything is written; one bad row refuses the file and
+/// each is named by its row number.
+#[utoipa::path(post, path = "/api/v1/classes/{id}/roster", tag = "enrolment", params(("id" = i64, Path, description = "Class id")),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The filled-in roster template"),
+    responses(
+        (status = 201, body = Page<EnrolmentOutcome>, description = "Every row was enrolled"),
+        (status = 422, body = ErrorBody, description = "Nothing was written; `violations` names each bad row"),
+    ))]
+pub async fn import(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Page<EnrolmentOutcome>>), AppError> {
+    let class = enrol::own_class(&state, &caller, id).await?;
+    let outcome = enrol::import(&state, &caller, &class, &body).await?;
+    Ok((StatusCode::CREATED, Json(Page::complete(outcome))))
+}
+
+/// The roster template to fill in (.xlsx), with the subsidy categories of the day.
+#[utoipa::path(get, path = "/api/v1/roster-template.xlsx", tag = "enrolment", responses(
+    (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The template"),
+))]
+pub async fn template(State(state): State<AppState>) -> Result<Response, AppError> {
+    let choices = enrol::subsidy_choices(&state).await?;
+    let bytes = dte_docs::roster::roster_template(&choices).map_err(AppError::internal)?;
+    Ok(download(bytes, XLSX, "roster-template.xlsx"))
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The roster as export rows: in full for the class's own institution and its region's city
+/// (who file it), masked for everyone else. A full export is audited.
+async fn export_rows(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<(dte_store::ClassRow, Vec<dte_docs::roster::RosterExportRow>), AppError> {
+    let class = class_for(state, caller, id).await?;
+    let roster = state.store.class_roster(class.id).await?;
+    let user = caller.user();
+    let full = match user.map(|user| user.role) {
+        Some(Role::TrainingInstitution) => {
+            user.and_then(|user| user.institution_id) == Some(class.institution_id)
+        }
+        Some(Role::CityAdmin) => true,
+        _ => false,
+    };
+    let names: std::collections::HashMap<String, String> = enrol::subsidy_choices(state)
+        .await?
+        .into_iter()
+        .map(|choice| (choice.code, choice.name))
+        .collect();
+    let mut rows = Vec::with_capacity(roster.len());
+    for entry in &roster {
+        let (id_number, phone) = if full {
+            let id_number = state
+                .keyring
+                .decrypt(&entry.id_number_cipher, enrol::ID_NUMBER_AD)
+                .map_err(AppError::internal)?;
+            let phone = match &entry.phone_cipher {
+                Some(cipher) => state
+                    .keyring
+                    .decrypt(cipher, enrol::PHONE_AD)
+                    .map_err(AppError::internal)?,
+                None => String::new(),
+            };
+            (id_number, phone)
+        } else {
+            (
+                entry.id_number_masked.clone(),
+                entry.phone_masked.clone().unwrap_or_default(),
+            )
+        };
+        rows.push(dte_docs::roster::RosterExportRow {
+            name: entry.name.clone(),
+            id_number,
+            phone,
+            category: entry.category,
+            employer_or_school: entry.employer_or_school.clone(),
+            graduation_year: entry.graduation_year,
+            subsidy_category_name: entry
+                .subsidy_category
+                .as_ref()
+                .map(|code| names.get(code).cloned().unwrap_or_else(|| code.clone())),
+            subsidised: entry.subsidised,
+            status: if entry.active { "在册" } else { "已退出" }.to_owned(),
+        });
+    }
+    let event = crate::audit::Event::success(
+        if full {
+            "roster.export_full"
+        } else {
+            "roster.export"
+        },
+        "class",
+        id.to_string(),
+    )
+    .with_after(serde_json::json!({"rows": rows.len(), "full": full}));
+    crate::audit::record(state, caller, event).await?;
+    Ok((class, rows))
+}
+
+/// The roster as an .xlsx workbook (full values for the institution and city; audited).
+#[utoipa::path(get, path = "/api/v1/classes/{id}/roster.xlsx", tag = "enrolment", params(("id" = i64, Path, description = "Class id")), responses(
+    (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The roster"),
+))]
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (class, rows) = export_rows(&state, &caller, id).await?;
+    let bytes =
+        dte_docs::roster::roster_workbook(&class.title, &rows).map_err(AppError::internal)?;
+    Ok(download(bytes, XLSX, &format!("roster-{id}.xlsx")))
+}
+
+/// The roster as CSV (UTF-8 with BOM, for Excel).
+#[utoipa::path(get, path = "/api/v1/classes/{id}/roster.csv", tag = "enrolment", params(("id" = i64, Path, description = "Class id")), responses(
+    (status = 200, content_type = "text/csv", description = "The roster"),
+))]
+pub async fn export_csv(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (_, rows) = export_rows(&state, &caller, id).await?;
+    Ok(download(
+        dte_docs::roster::roster_csv(&rows),
+        "text/csv; charset=utf-8",
+        &format!("roster-{id}.csv"),
+    ))
+}

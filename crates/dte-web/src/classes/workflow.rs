@@ -1,0 +1,284 @@
+//! Opening, editing, submitting and deciding classes, and the regions' quotas: which rule of
+//! `dte_domain::class_rules` applies at each step, with the reference data of the day.
+
+use super::plan::{ParsedPlan, violations};
+use super::{actor, class_for};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::AppError;
+use chrono::Datelike;
+use dte_domain::class::{ClassAction, ClassStatus};
+use dte_domain::class_rules::{
+    ClassContext, ClassPlan, InstitutionStanding, check_draft, check_quota, check_submission,
+};
+use dte_domain::reference::{InstitutionKind, SettingKey};
+use dte_domain::{Role, Scope};
+use dte_store::{ClassRow, NewClass, QuotaUsage};
+
+/// The institution the caller acts for, when they are a training institution's staff.
+fn own_institution(caller: &Caller) -> Result<i64, AppError> {
+    caller
+        .user()
+        .filter(|user| user.role == Role::TrainingInstitution)
+        .and_then(|user| user.institution_id)
+        .ok_or_else(|| AppError::forbidden("只有培训机构可以开设和编辑班期"))
+}
+
+/// The reference data the rules need for this plan today.
+async fn context(
+    state: &AppState,
+    plan: &ClassPlan,
+    institution_id: i64,
+) -> Result<ClassContext, AppError> {
+    let today = state.clock.today();
+    let year = state.store.catalog_year(plan.start_date.year()).await?;
+    let required_hours = state
+        .store
+        .occupations(year)
+        .await?
+        .into_iter()
+        .find(|occupation| occupation.code == plan.occupation)
+        .and_then(|occupation| {
+            occupation
+                .levels
+                .into_iter()
+                .find(|level| level.level == plan.level)
+        })
+        .map(|level| level.hours)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "occupation",
+                format!(
+                    "职业编码 {} 不在 {year} 年的职业目录中",
+                    plan.occupation.as_str()
+                ),
+            )
+        })?;
+    let lead_days = state
+        .store
+        .settings(today)
+        .await?
+        .into_iter()
+        .find(|setting| setting.key == SettingKey::ClassApplicationLeadDays)
+        .map_or(15, |setting| u32::try_from(setting.value).unwrap_or(15));
+    let listing = state
+        .store
+        .institutions(Some(InstitutionKind::Training), Some(&plan.occupation))
+        .await?
+        .into_iter()
+        .find(|institution| institution.id == institution_id)
+        .and_then(|institution| {
+            institution
+                .listings
+                .into_iter()
+                .find(|listing| listing.occupation_code == plan.occupation)
+        });
+    Ok(ClassContext {
+        today,
+        required_hours,
+        lead_days,
+        institution: InstitutionStanding {
+            active: listing
+                .as_ref()
+                .is_none_or(|listing| listing.status == "active"),
+            listed_for_occupation: listing.is_some(),
+        },
+    })
+}
+
+fn new_class(parsed: &ParsedPlan, institution_id: i64) -> NewClass {
+    let plan = &parsed.plan;
+    let (venue_lat, venue_lon) = (plan.venue.lat, plan.venue.lon);
+    NewClass {
+        institution_id,
+        region: plan.region.clone(),
+        occupation: plan.occupation.clone(),
+        direction: plan.direction.clone(),
+        level: plan.level,
+        funding: plan.funding,
+        title: parsed.title.clone(),
+        venue_address: plan.venue_address.clone(),
+        venue_lat,
+        venue_lon,
+        fence_json: parsed.fence_json.clone(),
+        start_date: plan.start_date,
+        end_date: plan.end_date,
+        capacity: plan.capacity,
+        sessions: plan.sessions.clone(),
+    }
+}
+
+/// Opens a class as a draft for the caller's institution, if the draft rules hold.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    parsed: &ParsedPlan,
+) -> Result<i64, AppError> {
+    let institution_id = own_institution(caller)?;
+    let context = context(state, &parsed.plan, institution_id).await?;
+    let broken = check_draft(&parsed.plan, &context);
+    if !broken.is_empty() {
+        return Err(violations(broken));
+    }
+    let id = state
+        .store
+        .create_class(&new_class(parsed, institution_id), &actor(state, caller))
+        .await?;
+    Ok(id)
+}
+
+/// Replaces the plan of the caller's own draft or rejected class.
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    parsed: &ParsedPlan,
+) -> Result<(), AppError> {
+    let institution_id = own_institution(caller)?;
+    let class = class_for(state, caller, id).await?;
+    if !class.status.is_editable() {
+        return Err(AppError::conflict(
+            "not_editable",
+            format!(
+                "班期当前状态为“{}”，只有草稿或已驳回的班期可以修改",
+                class.status.label()
+            ),
+        ));
+    }
+    let context = context(state, &parsed.plan, institution_id).await?;
+    let broken = check_draft(&parsed.plan, &context);
+    if !broken.is_empty() {
+        return Err(violations(broken));
+    }
+    state
+        .store
+        .update_class(
+            id,
+            &new_class(parsed, institution_id),
+            &actor(state, caller),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The stored class as the domain's plan, for the submission rules.
+fn stored_plan(
+    class: &ClassRow,
+    sessions: Vec<dte_domain::SessionPlan>,
+) -> Result<ClassPlan, AppError> {
+    let input = super::plan::input_of(class, &sessions);
+    Ok(super::plan::parse(&input)?.plan)
+}
+
+/// Performs a state change on a class the caller can see: who may do what is decided here,
+/// whether the state allows it by `ClassStatus::after`, the rules by `class_rules`.
+pub async fn act(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    action: ClassAction,
+    reason: Option<&str>,
+) -> Result<ClassStatus, AppError> {
+    let class = class_for(state, caller, id).await?;
+    let role = caller.user().map(|user| user.role);
+    let allowed = match action {
+        ClassAction::Submit | ClassAction::Start | ClassAction::Finish => {
+            role == Some(Role::TrainingInstitution)
+        }
+        ClassAction::Approve | ClassAction::Reject | ClassAction::Close => {
+            matches!(role, Some(Role::CityAdmin | Role::ProvinceAdmin))
+        }
+    };
+    if !allowed {
+        return Err(AppError::forbidden(format!(
+            "您的角色不能{}班期",
+            action.label()
+        )));
+    }
+    let next = class
+        .status
+        .after(action)
+        .map_err(|error| AppError::conflict("invalid_transition", error.to_string()))?;
+    let reason = reason.map(str::trim).filter(|reason| !reason.is_empty());
+    let actor = actor(state, caller);
+    match action {
+        ClassAction::Submit => {
+            let sessions = state.store.class_sessions(id).await?;
+            let plan = stored_plan(&class, sessions)?;
+            let context = context(state, &plan, class.institution_id).await?;
+            let broken = check_submission(&plan, &context);
+            if !broken.is_empty() {
+                return Err(violations(broken));
+            }
+        }
+        ClassAction::Reject if reason.is_none() => {
+            return Err(AppError::invalid("reason", "驳回班期须填写驳回理由"));
+        }
+        ClassAction::Approve if class.funding == dte_domain::Funding::Subsidised => {
+            let decision = state
+                .store
+                .approve_within_quota(id, &actor, |usage: &QuotaUsage, seats| {
+                    check_quota(seats, usage.quota, usage.approved_seats)
+                })
+                .await?;
+            decision.map_err(|violation| violations(vec![violation]))?;
+            return Ok(ClassStatus::Approved);
+        }
+        _ => {}
+    }
+    state
+        .store
+        .change_class_status(id, class.status, next, reason, action.as_str(), &actor)
+        .await?;
+    Ok(next)
+}
+
+/// The quotas of a year as the caller may see them: the province and inspectors every
+/// region, a city its own.
+pub async fn quotas(
+    state: &AppState,
+    caller: &Caller,
+    year: i32,
+) -> Result<Vec<QuotaUsage>, AppError> {
+    let all = state.store.quota_usage(year).await?;
+    Ok(match super::scope(caller)? {
+        Scope::Province => all,
+        Scope::Region(region) => all
+            .into_iter()
+            .filter(|usage| usage.region == region)
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// Sets a region's quota (province only, checked by the route), with a reason.
+pub async fn set_quota(
+    state: &AppState,
+    caller: &Caller,
+    year: i32,
+    region: &str,
+    quota: u32,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "调整名额须填写调整理由"));
+    }
+    if quota > 100_000 {
+        return Err(AppError::invalid(
+            "quota",
+            "名额应为 0 至 100000 之间的整数",
+        ));
+    }
+    state
+        .store
+        .set_region_quota(year, region, quota, reason, &actor(state, caller))
+        .await
+        .map_err(|error| match error {
+            dte_store::StoreError::NotFound => AppError::not_found(
+                "region_not_found",
+                format!("没有地区“{region}”的 {year} 年名额"),
+            ),
+            other => other.into(),
+        })
+}
