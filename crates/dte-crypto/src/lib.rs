@@ -86,5 +86,5 @@ pub use policy::{
 };
 pub use token::{
     ACTIVATION_CODE_ALPHABET, activation_code, activation_code_with_rng, constant_time_eq,
-    new_token, new_token_with_rng, normalize_activation_code, token_digest,
+    new_token, new_token_with_rng, normalize_activation_code, sha256_hex, token_digest,
 };

@@ -38,7 +38,12 @@ pub fn new_token_with_rng<R: RngCore + CryptoRng>(rng: &mut R) -> String {
 /// stores, so that a leaked table holds no usable token. Look a presented token up by its
 /// digest; the digest of a high-entropy token needs no salt.
 pub fn token_digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    sha256_hex(token.as_bytes())
+}
+
+/// The SHA-256 of some bytes as 64 lowercase hexadecimal digits (documents, recordings).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// A new one-time activation code such as `7KQ4-MZ2P`: eight characters from

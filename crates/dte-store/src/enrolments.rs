@@ -27,6 +27,34 @@ pub struct NewPerson {
     pub phone_masked: Option<String>,
 }
 
+/// Associated data binding each encrypted value to its column: an envelope copied into
+/// another column does not decrypt.
+pub const ID_NUMBER_AD: &[u8] = b"persons.id_number";
+pub const PHONE_AD: &[u8] = b"persons.phone";
+
+impl NewPerson {
+    /// The person with their ID number and phone protected by `keyring`: encrypted
+    /// (AES-256-GCM, key id inside), blind-indexed (HMAC) and masked. The one place where
+    /// personal data is turned into what the database may hold.
+    pub fn protect(
+        keyring: &dte_crypto::Keyring,
+        name: &str,
+        resident_id: &dte_domain::ResidentId,
+        phone: &dte_domain::Phone,
+    ) -> NewPerson {
+        NewPerson {
+            name: name.to_owned(),
+            id_number_cipher: keyring.encrypt(resident_id.expose(), ID_NUMBER_AD),
+            id_number_index: keyring.blind_index("id_number", resident_id.expose()),
+            id_number_masked: resident_id.masked(),
+            birth_date: resident_id.birth_date(),
+            phone_cipher: Some(keyring.encrypt(phone.expose(), PHONE_AD)),
+            phone_index: Some(keyring.blind_index("phone", phone.expose())),
+            phone_masked: Some(phone.masked()),
+        }
+    }
+}
+
 /// The enrolment part of an application.
 #[derive(Debug, Clone)]
 pub struct NewEnrolment {
@@ -205,6 +233,46 @@ struct DocumentRecord {
     sha256: String,
     size: i64,
     uploaded_at: DateTime<Utc>,
+}
+
+impl PersonRow {
+    /// The full ID number and phone, decrypted. Callers audit every use.
+    pub fn reveal(
+        &self,
+        keyring: &dte_crypto::Keyring,
+    ) -> Result<(String, Option<String>), dte_crypto::CryptoError> {
+        reveal(
+            keyring,
+            &self.id_number_cipher,
+            self.phone_cipher.as_deref(),
+        )
+    }
+}
+
+impl RosterEntry {
+    /// The full ID number and phone, decrypted. Callers audit every use.
+    pub fn reveal(
+        &self,
+        keyring: &dte_crypto::Keyring,
+    ) -> Result<(String, Option<String>), dte_crypto::CryptoError> {
+        reveal(
+            keyring,
+            &self.id_number_cipher,
+            self.phone_cipher.as_deref(),
+        )
+    }
+}
+
+fn reveal(
+    keyring: &dte_crypto::Keyring,
+    id_number_cipher: &str,
+    phone_cipher: Option<&str>,
+) -> Result<(String, Option<String>), dte_crypto::CryptoError> {
+    let id_number = keyring.decrypt(id_number_cipher, ID_NUMBER_AD)?;
+    let phone = phone_cipher
+        .map(|cipher| keyring.decrypt(cipher, PHONE_AD))
+        .transpose()?;
+    Ok((id_number, phone))
 }
 
 impl From<PersonRecord> for PersonRow {

@@ -125,18 +125,8 @@ async fn export_rows(
     let mut rows = Vec::with_capacity(roster.len());
     for entry in &roster {
         let (id_number, phone) = if full {
-            let id_number = state
-                .keyring
-                .decrypt(&entry.id_number_cipher, enrol::ID_NUMBER_AD)
-                .map_err(AppError::internal)?;
-            let phone = match &entry.phone_cipher {
-                Some(cipher) => state
-                    .keyring
-                    .decrypt(cipher, enrol::PHONE_AD)
-                    .map_err(AppError::internal)?,
-                None => String::new(),
-            };
-            (id_number, phone)
+            let (id_number, phone) = entry.reveal(&state.keyring).map_err(AppError::internal)?;
+            (id_number, phone.unwrap_or_default())
         } else {
             (
                 entry.id_number_masked.clone(),

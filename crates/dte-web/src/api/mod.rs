@@ -5,6 +5,7 @@ pub mod audit;
 pub mod catalog;
 pub mod certificates;
 pub mod classes;
+pub mod documents;
 pub mod enrolments;
 pub mod health;
 pub mod openapi;

@@ -3,7 +3,6 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::enrol::{ID_NUMBER_AD, PHONE_AD};
 use crate::classes::scope;
 use crate::error::{AppError, ErrorBody};
 use axum::extract::{Path, Query, State};
@@ -53,16 +52,7 @@ pub async fn show(
         ));
     };
     let (id_number, phone) = if query.reveal {
-        let id_number = state
-            .keyring
-            .decrypt(&person.id_number_cipher, ID_NUMBER_AD)
-            .map_err(AppError::internal)?;
-        let phone = person
-            .phone_cipher
-            .as_deref()
-            .map(|cipher| state.keyring.decrypt(cipher, PHONE_AD))
-            .transpose()
-            .map_err(AppError::internal)?;
+        let (id_number, phone) = person.reveal(&state.keyring).map_err(AppError::internal)?;
         crate::audit::record(
             &state,
             &caller,

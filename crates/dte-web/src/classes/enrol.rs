@@ -17,9 +17,6 @@ use utoipa::ToSchema;
 
 /// How long an activation code stays valid.
 pub const ACTIVATION_DAYS: i64 = 30;
-/// Associated data binding each encrypted value to its column.
-pub const ID_NUMBER_AD: &[u8] = b"persons.id_number";
-pub const PHONE_AD: &[u8] = b"persons.phone";
 
 /// One person to enrol, as the enrolment form or API sends them.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -184,20 +181,13 @@ fn applicant(
     code_digest: Option<String>,
     username: String,
 ) -> Applicant {
-    let keyring = &state.keyring;
-    let id = trainee.resident_id.expose();
-    let phone = trainee.phone.expose();
     Applicant {
-        person: NewPerson {
-            name: trainee.name.clone(),
-            id_number_cipher: keyring.encrypt(id, ID_NUMBER_AD),
-            id_number_index: keyring.blind_index("id_number", id),
-            id_number_masked: trainee.resident_id.masked(),
-            birth_date: trainee.resident_id.birth_date(),
-            phone_cipher: Some(keyring.encrypt(phone, PHONE_AD)),
-            phone_index: Some(keyring.blind_index("phone", phone)),
-            phone_masked: Some(trainee.phone.masked()),
-        },
+        person: NewPerson::protect(
+            &state.keyring,
+            &trainee.name,
+            &trainee.resident_id,
+            &trainee.phone,
+        ),
         enrolment: NewEnrolment {
             category: trainee.category,
             employer_or_school: trainee.employer_or_school.clone(),

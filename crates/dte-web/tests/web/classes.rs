@@ -447,6 +447,38 @@ async fn enrolment_decides_eligibility_and_a_trainee_activates_their_account(app
         "210202********0012".replace("0012", &id_number(1)[14..])
     );
     let username = body["username"].as_str().unwrap().to_owned();
+    let enrolment = body["enrolment_id"].as_i64().unwrap();
+    // Documents: a PNG photo is stored with its SHA-256; a text file is refused.
+    let png = b"\x89PNG\r\n\x1a\nnot-really-a-picture".to_vec();
+    let upload = |bytes: Vec<u8>, kind: &str| {
+        reqwest::Client::new()
+            .post(format!(
+                "{}/api/v1/enrolments/{enrolment}/documents?kind={kind}&file_name=photo.png",
+                app.address
+            ))
+            .bearer_auth(&cast.institution)
+            .body(bytes)
+            .send()
+    };
+    let stored: Value = upload(png.clone(), "photo")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        stored["sha256"].as_str(),
+        Some(dte_crypto::sha256_hex(&png).as_str()),
+        "{stored}"
+    );
+    assert_eq!(
+        upload(b"hello".to_vec(), "proof").await.unwrap().status(),
+        422
+    );
+    let (status, bytes) = app
+        .get_bytes(&format!("/api/v1/documents/{}", stored["id"]), &cast.city)
+        .await;
+    assert_eq!((status, bytes), (200, png));
     let code = body["activation_code"].as_str().unwrap().to_owned();
     // The same person again: refused with the reason.
     let (status, body) = app
