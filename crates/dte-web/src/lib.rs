@@ -7,7 +7,7 @@ mod api;
 mod assets;
 mod audit;
 pub mod auth;
-mod classes;
+pub mod classes;
 mod clock;
 mod error;
 mod guard;

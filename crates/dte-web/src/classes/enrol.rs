@@ -134,7 +134,7 @@ pub async fn own_class(
 }
 
 /// The policy of the day the eligibility engine needs.
-async fn eligibility_context(state: &AppState) -> Result<EligibilityContext, AppError> {
+pub async fn eligibility_context(state: &AppState) -> Result<EligibilityContext, AppError> {
     let today = state.clock.today();
     let enabled = state
         .store
@@ -204,7 +204,7 @@ fn applicant(
 }
 
 /// Why one trainee may not be enrolled: every reason, in Chinese.
-fn decide(
+pub fn decide(
     trainee: &Trainee,
     facts: &EnrolmentFacts<'_>,
     context: &EligibilityContext,
