@@ -1,6 +1,7 @@
 //! Accounts, sessions and sign-in failures. Passwords arrive hashed, tokens as digests: this
 //! module never sees a secret in the clear.
 
+use crate::audit::AppendAudit;
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, Utc};
 use dte_domain::access::{Role, Scope, scope_of};
@@ -16,6 +17,48 @@ pub struct NewUser {
     pub person_id: Option<i64>,
     /// Argon2id PHC string; `None` for an account waiting for activation.
     pub password_hash: Option<String>,
+}
+
+/// An account asked for by a person (the CLI or the users page), bound by names.
+#[derive(Debug, Clone)]
+pub struct AccountRequest {
+    /// Already checked with `dte_domain::access::parse_username`.
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub region: Option<String>,
+    pub institution: Option<String>,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// Why an account cannot be created as asked, naming the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountRefusal {
+    #[error("学员账号须在实名招收时由培训机构开通，不能直接创建")]
+    Trainee,
+    #[error("地区“{0}”不存在（应为 沈阳、大连 … 沈抚示范区 之一）")]
+    UnknownRegion(String),
+    #[error("机构“{0}”不在目录中")]
+    UnknownInstitution(String),
+    #[error("{0}")]
+    Binding(#[from] dte_domain::access::BindingError),
+    #[error("用户名“{0}”已被使用")]
+    UsernameTaken(String),
+}
+
+impl AccountRefusal {
+    /// The request field at fault.
+    pub fn field(&self) -> &'static str {
+        match self {
+            AccountRefusal::Trainee => "role",
+            AccountRefusal::UnknownRegion(_) => "region",
+            AccountRefusal::UnknownInstitution(_) => "institution",
+            AccountRefusal::Binding(dte_domain::access::BindingError::RegionRequired) => "region",
+            AccountRefusal::Binding(_) => "institution",
+            AccountRefusal::UsernameTaken(_) => "username",
+        }
+    }
 }
 
 /// A stored account.
@@ -142,6 +185,78 @@ impl Store {
         .fetch_one(pool)
         .await)?;
         Ok(id)
+    }
+
+    /// Creates an account a person asked for: resolves the region and institution by name,
+    /// checks the binding fits the role (`dte_domain::access::scope_of`), and writes the
+    /// account with its `user.create` audit entry in one transaction. The one way accounts
+    /// other than trainees come to exist (CLI and users page alike).
+    pub async fn create_account(
+        &self,
+        request: &AccountRequest,
+        actor: &crate::Actor,
+    ) -> Result<Result<i64, AccountRefusal>, StoreError> {
+        if request.role == Role::Trainee {
+            return Ok(Err(AccountRefusal::Trainee));
+        }
+        if let Some(region) = &request.region
+            && !self.region_exists(region).await?
+        {
+            return Ok(Err(AccountRefusal::UnknownRegion(region.clone())));
+        }
+        let institution_id = match &request.institution {
+            None => None,
+            Some(name) => match self.institution_id_by_name(name).await? {
+                Some(id) => Some(id),
+                None => return Ok(Err(AccountRefusal::UnknownInstitution(name.clone()))),
+            },
+        };
+        if let Err(error) = scope_of(
+            request.role,
+            request.region.as_deref(),
+            institution_id,
+            None,
+        ) {
+            return Ok(Err(error.into()));
+        }
+        let inserted = with_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+                "INSERT INTO users (username, display_name, role, region_name, institution_id,
+                                    password_hash, status, created_at, password_changed_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $7) RETURNING id",
+            )
+            .bind(&request.username)
+            .bind(&request.display_name)
+            .bind(request.role.as_str())
+            .bind(&request.region)
+            .bind(institution_id)
+            .bind(&request.password_hash)
+            .bind(actor.at)
+            .fetch_one(&mut *tx)
+            .await;
+            match inserted.map_err(StoreError::from) {
+                Ok(id) => {
+                    let after = serde_json::json!({
+                        "username": request.username, "display_name": request.display_name,
+                        "role": request.role.as_str(), "region": request.region,
+                        "institution_id": institution_id,
+                    });
+                    tx.append_audit_entry(&actor.entry("user.create", "user", id, None, Some(after)))
+                        .await?;
+                    tx.commit().await?;
+                    Ok(id)
+                }
+                Err(error) => Err(error),
+            }
+        });
+        match inserted {
+            Ok(id) => Ok(Ok(id)),
+            Err(StoreError::Constraint { constraint }) if constraint.contains("username") => {
+                Ok(Err(AccountRefusal::UsernameTaken(request.username.clone())))
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// The account with this username, if any.

@@ -13,7 +13,7 @@ mod enrolments;
 mod error;
 pub mod testing;
 
-pub use accounts::{NewSession, NewUser, Session, User};
+pub use accounts::{AccountRefusal, AccountRequest, NewSession, NewUser, Session, User};
 pub use audit::{
     AUDIT_PAGE_MAX, Actor, AuditBreak, AuditFilter, AuditOutcome, AuditRecord, AuditVerification,
     NewAuditEntry, mask_personal_data, mask_personal_data_in_json,

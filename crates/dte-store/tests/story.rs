@@ -28,6 +28,7 @@ story!(
     a_failed_load_writes_nothing,
     settings_follow_their_effective_dates,
     constraint_violations_name_the_constraint,
+    accounts_are_created_with_their_binding_checked_and_audited,
 );
 
 fn now() -> chrono::DateTime<Utc> {
@@ -197,4 +198,75 @@ async fn constraint_violations_name_the_constraint(backend: Backend) {
     // stands behind it for any other writer.
     let error = store.load_reference(&data, text, now()).await.unwrap_err();
     assert!(matches!(error, StoreError::Constraint { .. }), "{error:?}");
+}
+
+/// The accounts issue: accounts are bound as their role needs (SPEC roles), nothing is written
+/// for a refused request, and each creation is audited with it.
+async fn accounts_are_created_with_their_binding_checked_and_audited(backend: Backend) {
+    use dte_domain::Role;
+    use dte_store::{AccountRefusal, AccountRequest, Actor};
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    store.load_bundled_reference(now()).await.unwrap();
+    let request = |role, region: Option<&str>, institution: Option<&str>| AccountRequest {
+        username: "clerk".into(),
+        display_name: "办事员".into(),
+        role,
+        region: region.map(str::to_owned),
+        institution: institution.map(str::to_owned),
+        password_hash: "$argon2id$stand-in".into(),
+    };
+    let actor = Actor::system(now());
+    let refusals = [
+        (request(Role::Trainee, None, None), "role"),
+        (request(Role::CityAdmin, None, None), "region"),
+        (request(Role::CityAdmin, Some("北京"), None), "region"),
+        (
+            request(Role::TrainingInstitution, None, Some("清华大学")),
+            "institution",
+        ),
+        (request(Role::Inspector, Some("大连"), None), "institution"),
+    ];
+    for (asked, field) in refusals {
+        let refusal = store
+            .create_account(&asked, &actor)
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(refusal.field(), field, "{refusal}");
+    }
+    assert!(store.user_by_username("clerk").await.unwrap().is_none());
+    let id = store
+        .create_account(
+            &request(Role::TrainingInstitution, None, Some("东北大学")),
+            &actor,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let user = store.user_by_username("clerk").await.unwrap().unwrap();
+    assert_eq!(
+        (user.id, user.institution_name.as_deref()),
+        (id, Some("东北大学"))
+    );
+    let again = store
+        .create_account(&request(Role::Inspector, None, None), &actor)
+        .await
+        .unwrap();
+    assert_eq!(again, Err(AccountRefusal::UsernameTaken("clerk".into())));
+    let audit = store
+        .audit_entries(
+            &dte_store::AuditFilter {
+                action_prefix: Some("user.create".into()),
+                ..Default::default()
+            },
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].entity_id.as_deref(), Some(id.to_string().as_str()));
 }

@@ -11,8 +11,7 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dte_domain::Role;
-use dte_domain::access::scope_of;
-use dte_store::{NewUser, StoreError};
+use dte_store::AccountRequest;
 use serde::Deserialize;
 
 pub struct UserLine {
@@ -153,54 +152,27 @@ pub async fn create(
         return refuse("请填写姓名或单位名称".into()).await;
     }
     let role = match Role::parse(&form.role) {
-        Ok(Role::Trainee) => return refuse("学员账号须在实名招收时开通".into()).await,
         Ok(role) => role,
         Err(error) => return refuse(error.to_string()).await,
     };
     let region = Some(form.region.trim().to_owned())
         .filter(|region| !region.is_empty() && role == Role::CityAdmin);
-    if let Some(region) = &region
-        && !state.store.region_exists(region).await?
-    {
-        return refuse(format!("地区“{region}”不存在")).await;
-    }
-    let institution_id = match form.institution.trim() {
-        name if name.is_empty()
-            || !matches!(
-                role,
-                Role::TrainingInstitution | Role::EvaluationInstitution
-            ) =>
-        {
-            None
-        }
-        name => match state.store.institution_id_by_name(name).await? {
-            Some(id) => Some(id),
-            None => return refuse(format!("机构“{name}”不在目录中")).await,
-        },
-    };
-    if let Err(error) = scope_of(role, region.as_deref(), institution_id, None) {
-        return refuse(error.to_string()).await;
-    }
+    let institution = Some(form.institution.trim().to_owned()).filter(|name| {
+        !name.is_empty() && matches!(role, Role::TrainingInstitution | Role::EvaluationInstitution)
+    });
     let password = dte_crypto::generate_password(&username);
     let hash = hash_off_runtime(&state, password.clone()).await?;
-    let user = NewUser {
+    let account = AccountRequest {
         username: username.clone(),
         display_name: form.display_name.trim().to_owned(),
         role,
         region,
-        institution_id,
-        person_id: None,
-        password_hash: Some(hash),
+        institution,
+        password_hash: hash,
     };
-    match state.store.create_user(&user, state.clock.now()).await {
-        Ok(id) => {
-            let after = serde_json::json!({
-                "username": user.username, "display_name": user.display_name, "role": role.as_str(),
-                "region": user.region, "institution_id": user.institution_id,
-            });
-            let event = crate::audit::Event::success("user.create", "user", id.to_string())
-                .with_after(after);
-            crate::audit::record(&state, &caller, event).await?;
+    let actor = crate::classes::actor(&state, &caller);
+    match state.store.create_account(&account, &actor).await? {
+        Ok(_) => {
             users_page(
                 &state,
                 &caller,
@@ -210,9 +182,6 @@ pub async fn create(
             )
             .await
         }
-        Err(StoreError::Constraint { constraint }) if constraint.contains("username") => {
-            refuse(format!("用户名“{username}”已被使用")).await
-        }
-        Err(other) => Err(other.into()),
+        Err(refusal) => refuse(refusal.to_string()).await,
     }
 }
