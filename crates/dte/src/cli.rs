@@ -23,6 +23,7 @@ Examples:
   dte serve                                   serve on http://127.0.0.1:8080 with ./dte-data
   dte serve --addr 0.0.0.0:8080 --data-dir /var/lib/dte
   dte serve --database-url postgres://dte@127.0.0.1/dte
+  dte serve --tls-cert cert.pem --tls-key key.pem   serve https://127.0.0.1:8080 with this certificate
   dte demo --data-dir /tmp/dte-demo           fill a fresh database with a realistic year
   echo 'Str0ng-Passw0rd!' | dte user create --role province-admin --username admin --password-stdin
   dte check id 11010519491231002X             is this a valid citizen ID number?

@@ -22,7 +22,7 @@ pub struct DatabaseArgs {
     /// [default: the SQLite file in the data folder]
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
-    /// A TOML file with any of: addr, data_dir, database_url, public_url.
+    /// A TOML file with any of: addr, data_dir, database_url, public_url, tls_cert, tls_key.
     #[arg(long, env = "DTE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
@@ -34,7 +34,7 @@ pub struct ServeArgs {
     #[arg(long, env = "DTE_ADDR", value_name = "HOST:PORT")]
     pub addr: Option<String>,
     /// The address people reach DTE at, used in printed links and QR codes; an https:// URL
-    /// marks cookies Secure. [default: http://ADDR]
+    /// marks cookies Secure. [default: http://ADDR, or https://ADDR with --tls-cert]
     #[arg(long, env = "DTE_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
     /// Reverse proxies whose X-Forwarded-For is believed, comma-separated IP addresses.
@@ -45,6 +45,13 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first); needs
+    /// --tls-key.
+    #[arg(long, env = "DTE_TLS_CERT", value_name = "PATH")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1, unencrypted).
+    #[arg(long, env = "DTE_TLS_KEY", value_name = "PATH")]
+    pub tls_key: Option<PathBuf>,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -57,6 +64,15 @@ pub struct Config {
     pub database_url: Secret,
     pub public_url: String,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Serve HTTPS in-process with these files; `None` serves plain HTTP (e.g. behind a proxy).
+    pub tls: Option<TlsFiles>,
+}
+
+/// The certificate chain and private key `dte serve` speaks HTTPS with (both PEM files).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 /// A value that never prints (database URLs may hold passwords).
@@ -82,6 +98,8 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     public_url: Option<String>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
 }
 
 impl Config {
@@ -95,15 +113,27 @@ impl Config {
         let addr: SocketAddr = addr_text.parse().with_context(|| {
             format!("--addr “{addr_text}” 不是有效的 HOST:PORT 地址，例如 127.0.0.1:8080")
         })?;
+        let tls = tls_files(
+            args.tls_cert.or(file.tls_cert.clone()),
+            args.tls_key.or(file.tls_key.clone()),
+        )?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let public_url = args
             .public_url
             .or(file.public_url.clone())
-            .unwrap_or_else(|| format!("http://{addr}"));
+            .unwrap_or_else(|| format!("{scheme}://{addr}"));
         let mut config = Config::layered(args.database, file)?;
         config.addr = addr;
         config.trusted_proxies = args.trusted_proxies;
         config.public_url = public_url.trim_end_matches('/').to_owned();
+        config.tls = tls;
         Ok(config)
+    }
+
+    /// Whether session and form cookies carry `Secure`: when DTE speaks TLS itself, or when
+    /// people reach it at an https:// URL (TLS ended by a reverse proxy).
+    pub fn secure_cookies(&self) -> bool {
+        self.tls.is_some() || self.public_url.starts_with("https://")
     }
 
     /// The configuration of commands that only open the database.
@@ -131,6 +161,7 @@ impl Config {
             database_url: Secret(database_url),
             public_url: format!("http://{DEFAULT_ADDR}"),
             trusted_proxies: Vec::new(),
+            tls: None,
         })
     }
 
@@ -145,6 +176,22 @@ impl Config {
             }
             _ => url.to_owned(),
         }
+    }
+}
+
+/// Both TLS files or neither: one alone is a mistake worth stopping for, not a silent HTTP start.
+fn tls_files(cert: Option<PathBuf>, key: Option<PathBuf>) -> anyhow::Result<Option<TlsFiles>> {
+    match (cert, key) {
+        (Some(cert), Some(key)) => Ok(Some(TlsFiles { cert, key })),
+        (None, None) => Ok(None),
+        (Some(cert), None) => anyhow::bail!(
+            "缺少 --tls-key（或 DTE_TLS_KEY、配置文件的 tls_key）：已给出证书 {}，HTTPS 还需要它的私钥",
+            cert.display()
+        ),
+        (None, Some(key)) => anyhow::bail!(
+            "缺少 --tls-cert（或 DTE_TLS_CERT、配置文件的 tls_cert）：已给出私钥 {}，HTTPS 还需要它的证书",
+            key.display()
+        ),
     }
 }
 
@@ -169,6 +216,7 @@ mod tests {
             database_url: Secret("postgres://dte:hunter2@db:5432/dte".into()),
             public_url: String::new(),
             trusted_proxies: Vec::new(),
+            tls: None,
         };
         assert_eq!(config.database_display(), "postgres://dte@db:5432/dte");
         assert!(!format!("{config:?}").contains("hunter2"));
@@ -187,5 +235,74 @@ mod tests {
             config.database_url.expose(),
             "sqlite://dte-data/dte.sqlite3"
         );
+    }
+
+    fn serve_args(cert: Option<&str>, key: Option<&str>, config: Option<PathBuf>) -> ServeArgs {
+        ServeArgs {
+            addr: Some("127.0.0.1:8443".into()),
+            public_url: None,
+            trusted_proxies: Vec::new(),
+            tls_cert: cert.map(PathBuf::from),
+            tls_key: key.map(PathBuf::from),
+            database: DatabaseArgs {
+                data_dir: None,
+                database_url: None,
+                config,
+            },
+        }
+    }
+
+    #[test]
+    fn with_a_certificate_and_key_the_public_url_is_https_and_cookies_are_secure() {
+        let config = Config::from_serve(serve_args(Some("c.pem"), Some("k.pem"), None)).unwrap();
+        assert_eq!(
+            config.tls,
+            Some(TlsFiles {
+                cert: PathBuf::from("c.pem"),
+                key: PathBuf::from("k.pem")
+            })
+        );
+        assert_eq!(config.public_url, "https://127.0.0.1:8443");
+        assert!(config.secure_cookies());
+
+        let plain = Config::from_serve(serve_args(None, None, None)).unwrap();
+        assert_eq!(plain.tls, None);
+        assert_eq!(plain.public_url, "http://127.0.0.1:8443");
+        assert!(!plain.secure_cookies());
+    }
+
+    #[test]
+    fn a_certificate_without_its_key_or_a_key_without_its_certificate_is_refused() {
+        let error = Config::from_serve(serve_args(Some("c.pem"), None, None)).unwrap_err();
+        assert!(error.to_string().contains("缺少 --tls-key"), "{error}");
+        let error = Config::from_serve(serve_args(None, Some("k.pem"), None)).unwrap_err();
+        assert!(error.to_string().contains("缺少 --tls-cert"), "{error}");
+    }
+
+    #[test]
+    fn the_config_file_may_name_the_tls_files_and_a_flag_wins_over_it() {
+        let dir = std::env::temp_dir().join(format!("dte-config-tls-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("dte.toml");
+        std::fs::write(
+            &file,
+            "tls_cert = \"/etc/dte/cert.pem\"\ntls_key = \"/etc/dte/key.pem\"\n",
+        )
+        .unwrap();
+        let from_file = Config::from_serve(serve_args(None, None, Some(file.clone()))).unwrap();
+        assert_eq!(
+            from_file.tls,
+            Some(TlsFiles {
+                cert: PathBuf::from("/etc/dte/cert.pem"),
+                key: PathBuf::from("/etc/dte/key.pem")
+            })
+        );
+        let flag_wins =
+            Config::from_serve(serve_args(None, Some("/tmp/other-key.pem"), Some(file))).unwrap();
+        assert_eq!(
+            flag_wins.tls.map(|tls| tls.key),
+            Some(PathBuf::from("/tmp/other-key.pem"))
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

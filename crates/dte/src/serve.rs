@@ -1,10 +1,20 @@
-//! `dte serve`: open the database, load the reference data, serve until SIGTERM or Ctrl-C.
+//! `dte serve`: open the database, load the reference data, serve HTTP — or HTTPS with a
+//! certificate and key — until SIGTERM or Ctrl-C.
 
-use crate::config::Config;
+use crate::config::{Config, TlsFiles};
 use anyhow::Context;
 use dte_store::Store;
 use dte_web::auth::Security;
 use dte_web::{AppState, Clock};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long `dte serve` over TLS waits after SIGTERM for open connections to close before it
+/// drops them: dte-web's request timeout (30 s, `router.rs`) plus a margin, so every request
+/// that could still finish does, and a client that never answers the HTTP/2 GOAWAY cannot hold
+/// the stop forever.
+const TLS_SHUTDOWN_GRACE: Duration = Duration::from_secs(35);
 
 /// Opens the configured database: creates the data folder, migrates, loads reference data.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
@@ -27,31 +37,100 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 /// Serves until a shutdown signal, then finishes the requests in flight and closes the pool.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     init_tracing();
+    // The certificate and key are checked before anything else, so a wrong path stops the start
+    // before the database is touched.
+    let tls = config.tls.as_ref().map(tls_settings).transpose()?;
     let store = open_store(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("无法监听 {}（端口可能已被占用）", config.addr))?;
     let address = listener.local_addr().context("listener address")?;
-    tracing::info!(%address, database = %config.database_display(), "DTE serving");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(%address, scheme, database = %config.database_display(), "DTE serving");
     println!(
-        "DTE 已启动：http://{address}/ （数据库：{}）按 Ctrl-C 停止",
+        "DTE 已启动：{scheme}://{address}/ （数据库：{}）按 Ctrl-C 停止",
         config.database_display()
     );
-    let secure_cookies = config.public_url.starts_with("https://");
-    let security = Security::new(secure_cookies, config.trusted_proxies.clone());
+    let security = Security::new(config.secure_cookies(), config.trusted_proxies.clone());
     let state = AppState {
         store: store.clone(),
         clock: Clock::system(),
         public_url: config.public_url.into(),
-        security: std::sync::Arc::new(security),
-        keyring: std::sync::Arc::new(crate::keys::load_keyring(&config.data_dir)?),
+        security: Arc::new(security),
+        keyring: Arc::new(crate::keys::load_keyring(&config.data_dir)?),
     };
-    dte_web::serve(listener, state, shutdown_signal())
-        .await
-        .context("服务异常退出")?;
+    let served = match tls {
+        None => dte_web::serve(listener, state, shutdown_signal()).await,
+        Some(tls) => serve_tls(listener, state, tls, shutdown_signal()).await,
+    };
+    served.context("服务异常退出")?;
     store.close().await;
     tracing::info!("DTE stopped");
     Ok(())
+}
+
+/// Reads the PEM certificate chain and private key and builds the TLS settings: rustls's safe
+/// defaults (TLS 1.2 and 1.3 only) with the aws-lc-rs provider, HTTP/2 and HTTP/1.1 by ALPN.
+fn tls_settings(files: &TlsFiles) -> anyhow::Result<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let cert = files.cert.display();
+    let key = files.key.display();
+    let cert_pem =
+        std::fs::read(&files.cert).with_context(|| format!("无法读取 TLS 证书文件 {cert}"))?;
+    let chain = CertificateDer::pem_slice_iter(&cert_pem)
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("TLS 证书文件 {cert} 不是有效的 PEM"))?;
+    if chain.is_empty() {
+        anyhow::bail!("TLS 证书文件 {cert} 中没有证书（应含 -----BEGIN CERTIFICATE-----）");
+    }
+    let key_pem =
+        std::fs::read(&files.key).with_context(|| format!("无法读取 TLS 私钥文件 {key}"))?;
+    let private_key = PrivateKeyDer::from_pem_slice(&key_pem).with_context(|| {
+        format!("TLS 私钥文件 {key} 中没有可用的 PEM 私钥（应为未加密的 PKCS#8、PKCS#1 或 SEC1）")
+    })?;
+    // The provider is named rather than taken from the process default, so the choice does not
+    // depend on which rustls features other crates happen to enable.
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut settings = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("TLS protocol versions")?
+        .with_no_client_auth()
+        .with_single_cert(chain, private_key)
+        .with_context(|| format!("TLS 证书 {cert} 与私钥 {key} 无法配对使用"))?;
+    settings.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(settings)
+}
+
+/// Serves the same app as `dte_web::serve`, over TLS, on an already bound listener until
+/// `shutdown` resolves, then finishes the requests in flight.
+async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    tls: rustls::ServerConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let handle = axum_server::Handle::<SocketAddr>::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(TLS_SHUTDOWN_GRACE));
+    });
+    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(
+        axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(tls)),
+    );
+    let service = dte_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum_server::Server::from_listener(listener)
+        .acceptor(acceptor)
+        .handle(handle)
+        .accept_error_handler(|peer, error| match peer {
+            // A client that fails the handshake (plain HTTP, an untrusted certificate, a scanner)
+            // is the client's problem; a listener that cannot accept is ours.
+            Some(peer) => tracing::debug!(%peer, %error, "TLS connection refused"),
+            None => tracing::warn!(%error, "cannot accept connections"),
+        })
+        .serve(service)
+        .await
 }
 
 /// Structured logs on standard error: `RUST_LOG` filters (default info); `DTE_LOG_FORMAT=json`

@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test crate: a failed unwrap is a failed test.
 
+#[path = "cli/tls.rs"]
+mod tls;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -16,6 +19,10 @@ fn dte(args: &[&str]) -> Output {
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// GB 11643: `dte check id` prints 有效 and exits 0, or the reason and exits non-zero.
@@ -73,6 +80,10 @@ fn help_explains_the_commands_in_plain_words() {
         "DTE_ADDR",
         "DTE_DATA_DIR",
         "DATABASE_URL",
+        "--tls-cert",
+        "--tls-key",
+        "DTE_TLS_CERT",
+        "DTE_TLS_KEY",
     ] {
         assert!(serve.contains(flag), "serve --help lacks {flag}");
     }
@@ -98,6 +109,11 @@ fn start_server(extra: &[&str]) -> Server {
         .unwrap()
         .port();
     let address = format!("127.0.0.1:{port}");
+    let scheme = if extra.contains(&"--tls-cert") {
+        "https"
+    } else {
+        "http"
+    };
     let mut child = Command::new(env!("CARGO_BIN_EXE_dte"))
         .arg("serve")
         .args(["--addr", &address])
@@ -110,10 +126,9 @@ fn start_server(extra: &[&str]) -> Server {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let started = lines.next().unwrap().unwrap();
     assert!(started.contains("DTE 已启动"), "{started}");
-    Server {
-        child,
-        address: format!("http://{address}"),
-    }
+    let address = format!("{scheme}://{address}");
+    assert!(started.contains(&format!("{address}/")), "{started}");
+    Server { child, address }
 }
 
 async fn serves_the_catalogs_then_stops_gracefully(server: Server) {
@@ -133,7 +148,11 @@ async fn serves_the_catalogs_then_stops_gracefully(server: Server) {
         .await
         .unwrap();
     assert_eq!(ready.status(), 200);
-    let mut server = server;
+    stops_cleanly_on_sigterm(server);
+}
+
+/// Sends SIGTERM and waits up to 10 s for a zero exit.
+fn stops_cleanly_on_sigterm(mut server: Server) {
     let pid = nix::unistd::Pid::from_raw(server.child.id() as i32);
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
