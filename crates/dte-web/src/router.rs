@@ -175,11 +175,21 @@ pub fn app(state: AppState) -> Router {
         router = router.route(info.path, guarded);
     }
     let request_id = HeaderName::from_static("x-request-id");
+    // Browsers keep to HTTPS once they have seen it (ASVS 5.0 V3.4.1), when DTE is reached by
+    // HTTPS: its own TLS or an https public URL behind a proxy.
+    let hsts = state
+        .security
+        .secure_cookies
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     router
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::identify))
         .with_state(state)
         .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::response::Response<_>| hsts.clone(),
+        ))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(security_header(header::REFERRER_POLICY, "same-origin"))

@@ -141,6 +141,10 @@ async fn health_and_readiness_answer(app: TestApp) {
         .unwrap();
     assert!(response.headers().contains_key("x-request-id"));
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        !response.headers().contains_key("strict-transport-security"),
+        "no HSTS over plain HTTP (the TLS test checks it is sent over HTTPS)"
+    );
 }
 
 /// SPEC: the OpenAPI document lists the whole API: every `/api/v1` route of the router (and

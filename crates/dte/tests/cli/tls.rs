@@ -104,6 +104,11 @@ async fn serve_with_a_certificate_and_key_speaks_https_and_stops_on_sigterm() {
         .await
         .unwrap();
     assert_eq!(login.status(), 200);
+    assert_eq!(
+        login.headers()[reqwest::header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000",
+        "browsers are told to keep to HTTPS"
+    );
     let cookies: Vec<_> = login
         .headers()
         .get_all(reqwest::header::SET_COOKIE)
