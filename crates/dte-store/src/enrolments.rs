@@ -666,6 +666,57 @@ impl Store {
         })
     }
 
+    /// A page of people's encrypted values in id order, after `after_id`: what a key rotation
+    /// re-encrypts. Each item is (id, ID-number envelope, phone envelope).
+    pub async fn person_envelopes(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
+        let rows: Vec<(i64, String, Option<String>)> = with_db!(self, pool => sqlx::query_as(
+            "SELECT id, id_number_cipher, phone_cipher FROM persons WHERE id > $1
+             ORDER BY id LIMIT $2"
+        )
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows)
+    }
+
+    /// Replaces people's envelopes with ones sealed by the current key, in one transaction
+    /// with a `person.reencrypt` audit entry naming the key and the count.
+    pub async fn replace_person_envelopes(
+        &self,
+        envelopes: &[(i64, String, Option<String>)],
+        key_id: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        if envelopes.is_empty() {
+            return Ok(());
+        }
+        with_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for (id, id_number_cipher, phone_cipher) in envelopes {
+                sqlx::query(
+                    "UPDATE persons SET id_number_cipher = $2,
+                         phone_cipher = COALESCE($3, phone_cipher) WHERE id = $1",
+                )
+                .bind(id)
+                .bind(id_number_cipher)
+                .bind(phone_cipher)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let first = envelopes.first().map_or(0, |item| item.0);
+            let last = envelopes.last().map_or(0, |item| item.0);
+            tx.append_audit_entry(&actor.entry("person.reencrypt", "person", format!("{first}-{last}"),
+                None, Some(json!({"key": key_id, "count": envelopes.len()})))).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     /// Stores a document of an enrolment, audited as `document.create`.
     pub async fn add_document(
         &self,

@@ -56,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The personal-data keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Check a value the way DTE does, without a database.
     Check {
         #[command(subcommand)]
@@ -104,6 +109,16 @@ enum UserCommand {
 enum AuditCommand {
     /// Walk the hash chain; exits non-zero naming the first changed, deleted or inserted entry.
     Verify {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Add a new data key, make it current and re-encrypt every ID number and phone with it
+    /// (the old keys stay in the file so nothing is unreadable meanwhile).
+    Rotate {
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -185,6 +200,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let config = Config::from_database(database)?;
             runtime()?.block_on(crate::audit::verify(&config))
+        }
+        Command::Keys {
+            command: KeysCommand::Rotate { database },
+        } => {
+            let config = Config::from_database(database)?;
+            let (key, count) = runtime()?.block_on(crate::keys::rotate(&config))?;
+            println!(
+                "已启用新密钥 {key}，重新加密了 {count} 人的证件号码和手机号；请备份新的密钥文件"
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Demo { database } => {
             let config = Config::from_database(database)?;

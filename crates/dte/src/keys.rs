@@ -32,6 +32,11 @@ pub fn load_keyring(data_dir: &Path) -> anyhow::Result<Keyring> {
 
 /// Writes a new key file readable by its owner only.
 fn create_key_file(path: &Path) -> anyhow::Result<()> {
+    create_key_file_with(path, &Keyring::generate())
+}
+
+/// Writes `text` to a new file readable by its owner only, synced to disk.
+fn create_key_file_with(path: &Path, text: &str) -> anyhow::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -42,7 +47,76 @@ fn create_key_file(path: &Path) -> anyhow::Result<()> {
     let mut file = options
         .open(path)
         .with_context(|| format!("无法创建密钥文件 {}", path.display()))?;
-    file.write_all(Keyring::generate().as_bytes())?;
+    file.write_all(text.as_bytes())?;
     file.sync_all()?;
+    Ok(())
+}
+
+/// `dte keys rotate`: adds a new data key to the key file and makes it current (the old keys
+/// stay, so nothing becomes unreadable at any moment), then re-encrypts every person's ID
+/// number and phone under it, in audited batches. Safe to run again after an interruption:
+/// it re-encrypts only what the current key did not seal. Returns (key id, values re-encrypted).
+pub async fn rotate(config: &crate::config::Config) -> anyhow::Result<(String, usize)> {
+    if std::env::var("DTE_KEYRING").is_ok_and(|text| !text.trim().is_empty()) {
+        anyhow::bail!(
+            "密钥来自环境变量 DTE_KEYRING，无法自动轮换：请改用密钥文件（DTE_KEYRING_FILE），或手工生成新密钥后设置"
+        );
+    }
+    let path = std::env::var_os("DTE_KEYRING_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| config.data_dir.join(KEY_FILE));
+    let old = load_keyring(&config.data_dir)?;
+    let rotated_text = old.rotated_key_file();
+    let keyring =
+        Keyring::parse(&rotated_text).map_err(|error| anyhow::anyhow!("新密钥无效：{error}"))?;
+    replace_key_file(&path, &rotated_text)?;
+    let store = crate::serve::open_store(config).await?;
+    let key_id = keyring.current_key_id().to_owned();
+    let mut after = 0;
+    let mut count = 0;
+    loop {
+        let page = store.person_envelopes(after, 500).await?;
+        let Some(last) = page.last() else { break };
+        after = last.0;
+        let mut changed = Vec::new();
+        for (id, id_cipher, phone_cipher) in &page {
+            let id_needs = keyring.needs_rotation(id_cipher);
+            let phone_needs = phone_cipher
+                .as_deref()
+                .is_some_and(|cipher| keyring.needs_rotation(cipher));
+            if !id_needs && !phone_needs {
+                continue;
+            }
+            let id_new = if id_needs {
+                keyring.reencrypt(id_cipher, dte_store::ID_NUMBER_AD)?
+            } else {
+                id_cipher.clone()
+            };
+            let phone_new = match phone_cipher {
+                Some(cipher) if phone_needs => {
+                    Some(keyring.reencrypt(cipher, dte_store::PHONE_AD)?)
+                }
+                _ => None,
+            };
+            changed.push((*id, id_new, phone_new));
+        }
+        count += changed.len();
+        let actor = dte_store::Actor::system(chrono::Utc::now());
+        store
+            .replace_person_envelopes(&changed, &key_id, &actor)
+            .await?;
+    }
+    store.close().await;
+    Ok((key_id, count))
+}
+
+/// Replaces the key file atomically (a 0600 temporary file renamed over it), so a crash
+/// leaves either the old file or the new one.
+fn replace_key_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    let temporary = path.with_extension("rotating");
+    let _ = std::fs::remove_file(&temporary);
+    create_key_file_with(&temporary, text)?;
+    std::fs::rename(&temporary, path)
+        .with_context(|| format!("无法替换密钥文件 {}", path.display()))?;
     Ok(())
 }

@@ -348,3 +348,110 @@ async fn audit_verify_passes_then_names_the_changed_entry() {
     assert!(stdout(&broken).contains("第 3 条"), "{}", stdout(&broken));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The accounts issue, item 4: keys rotate. `dte keys rotate` adds a key, keeps the old one,
+/// and re-encrypts every ID number and phone under the new key, audited.
+#[tokio::test]
+async fn keys_rotate_reencrypts_personal_data_under_a_new_key() {
+    use dte_store::{Actor, Applicant, NewEnrolment, NewPerson};
+    let dir = std::env::temp_dir().join(format!("dte-cli-keys-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let data_dir = dir.to_str().unwrap();
+    assert!(
+        dte(&["db", "migrate", "--data-dir", data_dir])
+            .status
+            .success()
+    );
+    let key_file = dir.join("keyring.txt");
+    std::fs::write(&key_file, dte_crypto::Keyring::generate()).unwrap();
+    let keyring = dte_crypto::Keyring::parse(&std::fs::read_to_string(&key_file).unwrap()).unwrap();
+    let store = dte_store::Store::connect(&dte_store::Store::sqlite_url_in(&dir))
+        .await
+        .unwrap();
+    let actor = Actor::system(chrono::Utc::now());
+    let date = chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+    let institution = store
+        .institution_id_by_name("东北大学")
+        .await
+        .unwrap()
+        .unwrap();
+    let class = dte_store::NewClass {
+        institution_id: institution,
+        region: "沈阳".into(),
+        occupation: dte_domain::OccupationCode::parse("2-02-10-15").unwrap(),
+        direction: None,
+        level: dte_domain::Level::Junior,
+        funding: dte_domain::Funding::Market,
+        title: "区块链初级".into(),
+        venue_address: "沈阳市和平区文化路三巷11号".into(),
+        venue_lat: 41.76,
+        venue_lon: 123.42,
+        fence_json: "{}".into(),
+        start_date: date,
+        end_date: date,
+        capacity: 10,
+        sessions: Vec::new(),
+    };
+    let class_id = store.create_class(&class, &actor).await.unwrap();
+    let resident_id = dte_domain::ResidentId::parse("11010519491231002X", date).unwrap();
+    let phone = dte_domain::Phone::parse("13800001234").unwrap();
+    let applicant = Applicant {
+        person: NewPerson::protect(&keyring, "钱七", &resident_id, &phone),
+        enrolment: NewEnrolment {
+            category: dte_domain::TraineeCategory::InPost,
+            employer_or_school: "某公司".into(),
+            graduation_year: None,
+            subsidy_category: None,
+            commitment_signed: false,
+        },
+        activation: None,
+    };
+    let written = store
+        .enrol(class_id, &[applicant], &actor, |_, _, _| {
+            Ok::<bool, ()>(false)
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    store.close().await;
+
+    let output = dte(&["keys", "rotate", "--data-dir", data_dir]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("k2"), "{}", stdout(&output));
+    let rotated = dte_crypto::Keyring::parse(&std::fs::read_to_string(&key_file).unwrap()).unwrap();
+    assert_eq!(rotated.current_key_id(), "k2");
+    assert_eq!(rotated.key_ids().collect::<Vec<_>>(), ["k1", "k2"]);
+    let store = dte_store::Store::connect(&dte_store::Store::sqlite_url_in(&dir))
+        .await
+        .unwrap();
+    let person = store.person(written[0].person_id).await.unwrap().unwrap();
+    assert!(
+        person.id_number_cipher.starts_with("v1.k2."),
+        "{}",
+        person.id_number_cipher
+    );
+    let (id_number, phone) = person.reveal(&rotated).unwrap();
+    assert_eq!(
+        (id_number.as_str(), phone.as_deref()),
+        ("11010519491231002X", Some("13800001234"))
+    );
+    assert!(
+        person.reveal(&keyring).is_err(),
+        "the old keyring alone no longer opens it"
+    );
+    let audit = store
+        .audit_entries(
+            &dte_store::AuditFilter {
+                action_prefix: Some("person.reencrypt".into()),
+                ..Default::default()
+            },
+            None,
+            5,
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -158,7 +158,11 @@ pub async fn create(
     let region = Some(form.region.trim().to_owned())
         .filter(|region| !region.is_empty() && role == Role::CityAdmin);
     let institution = Some(form.institution.trim().to_owned()).filter(|name| {
-        !name.is_empty() && matches!(role, Role::TrainingInstitution | Role::EvaluationInstitution)
+        !name.is_empty()
+            && matches!(
+                role,
+                Role::TrainingInstitution | Role::EvaluationInstitution
+            )
     });
     let password = dte_crypto::generate_password(&username);
     let hash = hash_off_runtime(&state, password.clone()).await?;
