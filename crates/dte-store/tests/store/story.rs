@@ -1,7 +1,6 @@
 //! The storage story: one sequence of facts about DTE's storage, run against SQLite and, when
 //! `DTE_TEST_DATABASE_URL` names a server, PostgreSQL. Both must tell the same story.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // An integration-test crate: a failed unwrap is a failed test.
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use dte_domain::reference::{BUNDLED, InstitutionKind, ReferenceData, SettingKey};

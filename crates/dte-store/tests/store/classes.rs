@@ -1,7 +1,6 @@
 //! The classes and enrolment story of storage: scope filtering in SQL, quota approval under
 //! the region's lock with history, all-or-nothing enrolment. Every test runs on both backends.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // An integration-test crate: a failed unwrap is a failed test.
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use dte_domain::class::{ClassStatus, Delivery, Funding, SessionPlan};

@@ -1,0 +1,10 @@
+//! The storage crate's one integration-test binary: the storage story (`story`), the audit
+//! log (`audit`), and classes, quotas and enrolment (`classes`). Every test runs against
+//! SQLite and, when `DTE_TEST_DATABASE_URL` names a server, PostgreSQL; both must tell the
+//! same story.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // An integration-test crate: a failed unwrap is a failed test.
+
+mod audit;
+mod classes;
+mod story;
