@@ -185,15 +185,23 @@ pub async fn act(
         ClassAction::Submit | ClassAction::Start | ClassAction::Finish => {
             role == Some(Role::TrainingInstitution)
         }
-        ClassAction::Approve | ClassAction::Reject | ClassAction::Close => {
-            matches!(role, Some(Role::CityAdmin | Role::ProvinceAdmin))
-        }
+        // SPEC step 2: a class is approved (or rejected) by the city of its region; the class
+        // is already in the caller's scope, so a city admin here is that city's.
+        ClassAction::Approve | ClassAction::Reject => role == Some(Role::CityAdmin),
+        ClassAction::Close => matches!(role, Some(Role::CityAdmin | Role::ProvinceAdmin)),
     };
     if !allowed {
-        return Err(AppError::forbidden(format!(
-            "您的角色不能{}班期",
-            action.label()
-        )));
+        let message = match action {
+            ClassAction::Approve | ClassAction::Reject => {
+                format!(
+                    "班期须由所在地区（{}）的市人社局{}",
+                    class.region,
+                    action.label()
+                )
+            }
+            _ => format!("您的角色不能{}班期", action.label()),
+        };
+        return Err(AppError::forbidden(message));
     }
     let next = class
         .status

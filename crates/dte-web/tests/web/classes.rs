@@ -85,6 +85,16 @@ async fn approved_class(app: &TestApp, cast: &Cast) -> i64 {
         )
         .await;
     assert_eq!(status, 200, "{body}");
+    // SPEC step 2: the city of the class's region approves it, not the province.
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/classes/{id}/approve"),
+            &cast.province,
+            None,
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
     let (status, body) = app
         .send_json(
             Method::POST,
