@@ -6,6 +6,7 @@
 //! database URL's scheme, in `Store::connect`.
 
 mod accounts;
+mod attendance;
 mod audit;
 mod catalog;
 mod classes;
@@ -14,6 +15,7 @@ mod error;
 pub mod testing;
 
 pub use accounts::{AccountRefusal, AccountRequest, NewSession, NewUser, Session, User};
+pub use attendance::{CheckInOutcome, CheckInWriter, NewCheckIn, SessionRow};
 pub use audit::{
     AUDIT_PAGE_MAX, Actor, AuditBreak, AuditFilter, AuditOutcome, AuditRecord, AuditVerification,
     NewAuditEntry, mask_personal_data, mask_personal_data_in_json,

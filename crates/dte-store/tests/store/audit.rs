@@ -4,7 +4,6 @@
 //! The tampering tests live in `audit/tamper.rs`, a module of this one test binary. Each test
 //! runs against SQLite and, when `DTE_TEST_DATABASE_URL` names a server, PostgreSQL.
 
-
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use dte_crypto::{GENESIS, chain_hash};
 use dte_store::testing::fresh_database;

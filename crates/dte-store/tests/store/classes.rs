@@ -1,7 +1,6 @@
 //! The classes and enrolment story of storage: scope filtering in SQL, quota approval under
 //! the region's lock with history, all-or-nothing enrolment. Every test runs on both backends.
 
-
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use dte_domain::class::{ClassStatus, Delivery, Funding, SessionPlan};
 use dte_domain::{Level, OccupationCode, Scope, TraineeCategory};
@@ -30,15 +29,15 @@ story!(
     enrolment_is_all_or_nothing_and_finds_people_by_blind_index,
 );
 
-fn actor() -> Actor {
+pub fn actor() -> Actor {
     Actor::system(Utc.with_ymd_and_hms(2026, 11, 27, 1, 0, 0).unwrap())
 }
 
-async fn institution(store: &Store, name: &str) -> i64 {
+pub async fn institution(store: &Store, name: &str) -> i64 {
     store.institution_id_by_name(name).await.unwrap().unwrap()
 }
 
-fn plan(institution_id: i64, region: &str, capacity: u32) -> NewClass {
+pub fn plan(institution_id: i64, region: &str, capacity: u32) -> NewClass {
     let date = NaiveDate::from_ymd_opt(2027, 1, 10).unwrap();
     NewClass {
         institution_id,
@@ -399,7 +398,7 @@ async fn quota_changes_keep_their_history_and_are_audited(backend: Backend) {
     assert_eq!(audit.len(), 2);
 }
 
-fn applicant(index: &str, name: &str) -> Applicant {
+pub fn applicant(index: &str, name: &str) -> Applicant {
     Applicant {
         person: NewPerson {
             name: name.into(),

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // An integration-test crate: a failed unwrap is a failed test.
 
+mod attendance;
 mod audit;
 mod classes;
 mod story;

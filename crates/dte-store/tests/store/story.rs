@@ -1,7 +1,6 @@
 //! The storage story: one sequence of facts about DTE's storage, run against SQLite and, when
 //! `DTE_TEST_DATABASE_URL` names a server, PostgreSQL. Both must tell the same story.
 
-
 use chrono::{NaiveDate, TimeZone, Utc};
 use dte_domain::reference::{BUNDLED, InstitutionKind, ReferenceData, SettingKey};
 use dte_domain::{Fen, Level, OccupationCode};

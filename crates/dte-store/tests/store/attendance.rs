@@ -1,0 +1,162 @@
+//! Check-ins in storage (attendance issue, items 1 and 9): retries are safe, one accepted
+//! record per trainee per session and kind, refused attempts kept as evidence, and the group
+//! commit writes a burst in few transactions without losing or doubling any attempt.
+
+use crate::classes::{actor, applicant, institution, plan};
+use chrono::{Duration, TimeZone, Utc};
+use dte_store::testing::fresh_database;
+use dte_store::{Backend, CheckInOutcome, CheckInWriter, NewCheckIn, Store};
+
+macro_rules! story {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { super::$name(dte_store::Backend::Sqlite).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { super::$name(dte_store::Backend::Postgres).await }
+        }
+    )*};
+}
+
+story!(
+    a_retried_check_in_is_answered_with_the_first_and_counts_once,
+    a_burst_of_check_ins_shares_few_commits_and_loses_none,
+);
+
+/// A class with one session and `people` enrolled; answers (session id, class id, person ids).
+async fn class_with_people(store: &Store, people: usize) -> (i64, i64, Vec<i64>) {
+    store.load_bundled_reference(actor().at).await.unwrap();
+    let neu = institution(store, "东北大学").await;
+    let class = store
+        .create_class(&plan(neu, "沈阳", 200), &actor())
+        .await
+        .unwrap();
+    let applicants: Vec<_> = (0..people)
+        .map(|n| applicant(&format!("index-{n}"), &format!("学员{n}")))
+        .collect();
+    let enrolled = store
+        .enrol(class, &applicants, &actor(), |_, _, _| {
+            Ok::<bool, ()>(false)
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let session = store.sessions_of_class(class).await.unwrap()[0].id;
+    (
+        session,
+        class,
+        enrolled.iter().map(|e| e.person_id).collect(),
+    )
+}
+
+fn attempt(session: i64, class: i64, person: i64, key: &str, accepted: bool) -> NewCheckIn {
+    NewCheckIn {
+        session_id: session,
+        class_id: class,
+        person_id: person,
+        kind: "in",
+        at: Utc.with_ymd_and_hms(2027, 1, 10, 0, 25, 0).unwrap(),
+        lat: 41.8,
+        lon: 123.4,
+        accuracy_m: 15.0,
+        device_id: format!("device-{person}"),
+        distance_outside_m: if accepted { 0.0 } else { 420.0 },
+        late: false,
+        accepted,
+        refusal: (!accepted).then(|| "outside_fence".to_owned()),
+        idempotency_key: key.to_owned(),
+    }
+}
+
+async fn a_retried_check_in_is_answered_with_the_first_and_counts_once(backend: Backend) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    let (session, class, people) = class_with_people(store, 1).await;
+    let person = people[0];
+    // Refused first (outside the fence), then accepted, then the phone retries the same
+    // request, then another attempt after success.
+    let outcomes = store
+        .record_check_ins(&[
+            attempt(session, class, person, "k-1", false),
+            attempt(session, class, person, "k-2", true),
+            attempt(session, class, person, "k-2", true),
+            attempt(session, class, person, "k-3", true),
+        ])
+        .await
+        .unwrap();
+    let CheckInOutcome::Recorded {
+        id: refused,
+        accepted: false,
+    } = outcomes[0]
+    else {
+        panic!("{outcomes:?}")
+    };
+    let CheckInOutcome::Recorded {
+        id: first,
+        accepted: true,
+    } = outcomes[1]
+    else {
+        panic!("{outcomes:?}")
+    };
+    assert_ne!(refused, first);
+    assert_eq!(
+        outcomes[2],
+        CheckInOutcome::Repeated {
+            id: first,
+            accepted: true
+        }
+    );
+    assert!(matches!(outcomes[3], CheckInOutcome::AlreadyDone { id, .. } if id == first));
+    // A later batch sees the same.
+    let again = store
+        .record_check_ins(&[attempt(session, class, person, "k-2", true)])
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        [CheckInOutcome::Repeated {
+            id: first,
+            accepted: true
+        }]
+    );
+}
+
+async fn a_burst_of_check_ins_shares_few_commits_and_loses_none(backend: Backend) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    let (session, class, people) = class_with_people(store, 120).await;
+    let writer = CheckInWriter::spawn(store.clone(), 64, std::time::Duration::from_millis(20));
+    let mut tasks = Vec::new();
+    for (n, person) in people.iter().copied().enumerate() {
+        let writer = writer.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut check_in = attempt(session, class, person, &format!("burst-{n}"), true);
+            check_in.at += Duration::seconds(n as i64);
+            // Every phone sends its request twice (a retry on a weak network).
+            let first = writer.submit(check_in.clone()).await.unwrap();
+            let second = writer.submit(check_in).await.unwrap();
+            (first, second)
+        }));
+    }
+    for task in tasks {
+        let (first, second) = task.await.unwrap();
+        let CheckInOutcome::Recorded { id, accepted: true } = first else {
+            panic!("{first:?}")
+        };
+        assert_eq!(second, CheckInOutcome::Repeated { id, accepted: true });
+    }
+    assert!(
+        writer.batches() < 240,
+        "{} transactions for 240 attempts",
+        writer.batches()
+    );
+    assert_eq!(
+        store.check_in_counts(session).await.unwrap(),
+        (120, 0),
+        "each trainee once"
+    );
+}
