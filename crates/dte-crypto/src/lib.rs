@@ -1,5 +1,6 @@
 //! DTE's security primitives: encryption of personal data at rest, blind indexes, password
-//! hashing and policy, random tokens, and the audit log's hash chain.
+//! hashing and policy, random tokens, the classroom's rotating check-in code, and the audit
+//! log's hash chain.
 //!
 //! This crate only computes. It opens no file, database or socket and reads no clock; the
 //! caller passes times in and stores what it returns. Randomness comes from the operating
@@ -15,6 +16,7 @@
 //! | [`hash_password`], [`verify_password`]: Argon2id PHC strings | `password` | ASVS 5.0 V11.4.2; GB/T 22239-2019 8.1.4.8 b (authentication data kept confidential) |
 //! | [`check_password_policy`] | `policy` | ASVS 5.0 V6.2.1, V6.2.4, V6.2.9, V6.2.11; GB/T 22239-2019 8.1.4.1 a (complexity) |
 //! | [`new_token`], [`token_digest`], [`activation_code`], [`constant_time_eq`] | `token` | ASVS 5.0 V11.5.1, V6.4.1, V6.5.2–V6.5.4, V11.2.4 |
+//! | [`rotating_code::code_for`], [`rotating_code::accepts`], [`SessionSecret`]: the classroom's rotating check-in code (TOTP with HMAC-SHA256, 30 s, 6 digits) | `rotating_code` (public, called by its path) | RFC 6238; RFC 4226 5.3 (dynamic truncation); ASVS 5.0 V11.2.4 (constant-time comparison) |
 //! | [`chain_hash`], [`GENESIS`] | `chain` | GB/T 22239-2019 8.1.4.3 c (audit records protected from modification) |
 //!
 //! # The key file
@@ -71,6 +73,7 @@ mod error;
 mod keyring;
 mod password;
 mod policy;
+pub mod rotating_code;
 mod token;
 
 pub use chain::{GENESIS, chain_hash, verify_chain};
@@ -84,6 +87,7 @@ pub use policy::{
     CharClass, MAX_PASSWORD_CHARS, MIN_CHAR_CLASSES, MIN_PASSWORD_CHARS, PasswordPolicyError,
     check_password_policy, generate_password, password_policy_violations,
 };
+pub use rotating_code::SessionSecret;
 pub use token::{
     ACTIVATION_CODE_ALPHABET, activation_code, activation_code_with_rng, constant_time_eq,
     new_token, new_token_with_rng, normalize_activation_code, sha256_hex, token_digest,
