@@ -7,6 +7,7 @@
 //! and the rest of the system works with the parsed types.
 
 pub mod access;
+pub mod attendance;
 pub mod class;
 pub mod class_rules;
 pub mod eligibility;
@@ -19,6 +20,7 @@ pub mod reference;
 pub mod resident_id;
 
 pub use access::{Role, Scope};
+pub use attendance::{CheckKind, HoursLedger, decide_check, hours_ledger, online_credit};
 pub use class::{ClassAction, ClassStatus, Delivery, Funding, SessionPlan};
 pub use class_rules::{ClassContext, ClassPlan, InstitutionStanding, Violation};
 pub use eligibility::{
