@@ -12,6 +12,7 @@ pub mod class;
 pub mod class_rules;
 pub mod eligibility;
 pub mod enrolment;
+pub mod flags;
 pub mod level;
 pub mod money;
 pub mod occupation;
@@ -27,6 +28,7 @@ pub use eligibility::{
     Assessment, Candidate, ClassOffer, EligibilityContext, PriorEnrolment, Reason, assess,
 };
 pub use enrolment::TraineeCategory;
+pub use flags::{Flag, FlagKind};
 pub use level::Level;
 pub use money::{Fen, group_thousands, subsidy_quote};
 pub use occupation::OccupationCode;

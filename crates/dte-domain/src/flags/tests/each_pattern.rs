@@ -1,0 +1,441 @@
+//! Issue 5, item 6 and "Done when": each pattern, planted in the clean class, is found — exactly
+//! the expected flags, with the right class and evidence — and all of them at once.
+
+use super::*;
+
+/// 班期 8's classroom in 抚顺 (about 44 km from 班期 7's).
+pub(super) const FUSHUN: LatLon = LatLon {
+    lat: 41.880_211,
+    lon: 123.957_308,
+};
+/// 班期 9's classroom in 大连 (about 355 km from 班期 7's).
+pub(super) const DALIAN: LatLon = LatLon {
+    lat: 38.914_003,
+    lon: 121.614_682,
+};
+/// A position a location-faking app reports, inside 班期 7's fence.
+pub(super) const SPOOFED: LatLon = LatLon {
+    lat: 41.796_2,
+    lon: 123.431_5,
+};
+
+/// 101 lends his phone: on 12 January it also checks in 103, 104 and 105.
+pub(super) fn plant_shared_device(dataset: &mut Dataset) {
+    for person_id in [103, 104, 105] {
+        record(dataset, person_id, 702, CheckKind::CheckIn).device_id = Some("dev-101".to_owned());
+    }
+}
+
+/// 106, 107 and 108 check in on 13 January from one faked position.
+pub(super) fn plant_identical_coordinates(dataset: &mut Dataset) {
+    for person_id in [106, 107, 108] {
+        let fact = record(dataset, person_id, 703, CheckKind::CheckIn);
+        fact.position = Some(SPOOFED);
+        fact.accuracy_m = 5.0;
+        fact.allowance_m = 5.0;
+    }
+}
+
+/// 110 checks in to all four classroom sessions from the same faked position.
+pub(super) fn plant_repeated_coordinates(dataset: &mut Dataset) {
+    for session_id in OFFLINE_SESSIONS {
+        let fact = record(dataset, 110, session_id, CheckKind::CheckIn);
+        fact.position = Some(LatLon {
+            lat: 41.796_5,
+            lon: 123.431_9,
+        });
+        fact.accuracy_m = 10.0;
+    }
+}
+
+/// 112 checks out in 沈阳 at noon on 13 January and in to 班期 9 in 大连 at 12:55.
+pub(super) fn plant_impossible_travel(dataset: &mut Dataset) {
+    dataset.sessions.push(session(9, 901, 13, (13, 0), (17, 0)));
+    dataset.enrolments.push(EnrolmentFact {
+        person_id: 112,
+        class_id: 9,
+    });
+    for (kind, at) in [
+        (CheckKind::CheckIn, china(13, 12, 55)),
+        (CheckKind::CheckOut, china(13, 17, 5)),
+    ] {
+        let id = next_id(dataset);
+        let position = Jitter(id as u64).near(DALIAN);
+        let fact = reading(id, (9, 901), 112, at, kind, position, 9.0);
+        dataset.check_ins.push(fact);
+    }
+}
+
+/// 班期 8 in 抚顺 has a session on 14 January, 09:00–11:00, while 班期 7 sits 08:30–12:00.
+pub(super) fn add_class_8(dataset: &mut Dataset) {
+    if !dataset.sessions.iter().any(|session| session.class_id == 8) {
+        dataset.sessions.push(session(8, 801, 14, (9, 0), (11, 0)));
+    }
+}
+
+/// 115 is enrolled in 班期 8 as well, whose session overlaps 班期 7's by two hours.
+pub(super) fn plant_overlapping_enrolment(dataset: &mut Dataset) {
+    add_class_8(dataset);
+    dataset.enrolments.push(EnrolmentFact {
+        person_id: 115,
+        class_id: 8,
+    });
+}
+
+/// 116 checks in and out of 班期 8's session in 抚顺 while signed in to 班期 7 in 沈阳.
+pub(super) fn plant_overlapping_check_ins(dataset: &mut Dataset) {
+    add_class_8(dataset);
+    for (kind, at) in [
+        (CheckKind::CheckIn, china(14, 9, 10)),
+        (CheckKind::CheckOut, china(14, 11, 0)),
+    ] {
+        let id = next_id(dataset);
+        let position = Jitter(id as u64).near(FUSHUN);
+        let fact = reading(id, (8, 801), 116, at, kind, position, 11.0);
+        dataset.check_ins.push(fact);
+    }
+}
+
+/// On 12 January the institution counts 117's check-in from 180 m outside the fence, and 118
+/// tries from the street before walking in.
+pub(super) fn plant_outside_fence(dataset: &mut Dataset) {
+    let fact = record(dataset, 117, 702, CheckKind::CheckIn);
+    fact.position = Some(LatLon {
+        lat: VENUE.lat + 0.001_8,
+        lon: VENUE.lon,
+    });
+    fact.accuracy_m = 15.0;
+    fact.allowance_m = 15.0;
+    fact.distance_outside_fence_m = 180.0;
+    fact.corrected = true;
+    let correction = CorrectionFact {
+        id: 100,
+        class_id: CLASS,
+        session_id: 702,
+        person_id: 117,
+        at: china(12, 9, 0),
+    };
+    dataset.corrections.push(correction);
+    let id = next_id(dataset);
+    let street = LatLon {
+        lat: VENUE.lat + 0.006_5,
+        lon: VENUE.lon,
+    };
+    let mut attempt = reading(
+        id,
+        (CLASS, 702),
+        118,
+        china(12, 7, 58),
+        CheckKind::CheckIn,
+        street,
+        12.0,
+    );
+    attempt.distance_outside_fence_m = 650.0;
+    attempt.accepted = false;
+    dataset.check_ins.push(attempt);
+}
+
+/// The institution enters 16 more check-outs by hand: 17 corrections of 160 records.
+pub(super) fn plant_many_corrections(dataset: &mut Dataset) {
+    for person_id in [102, 109, 111, 113] {
+        for session_id in OFFLINE_SESSIONS {
+            correct(dataset, person_id, session_id, CheckKind::CheckOut);
+        }
+    }
+}
+
+/// 13 January's session has no recording a week later.
+pub(super) fn plant_missing_recording(dataset: &mut Dataset) {
+    let session = dataset
+        .sessions
+        .iter_mut()
+        .find(|session| session.session_id == 703)
+        .unwrap();
+    session.has_recording = false;
+}
+
+/// 18 class hours are claimed for 119, who attended 14.
+pub(super) fn plant_hours_beyond_attendance(dataset: &mut Dataset) {
+    let claim = dataset
+        .claims
+        .iter_mut()
+        .find(|claim| claim.person_id == 119)
+        .unwrap();
+    claim.attended_hours = 14;
+}
+
+/// Every pattern at once.
+pub(super) fn all_patterns() -> Dataset {
+    let mut dataset = clean();
+    plant_shared_device(&mut dataset);
+    plant_identical_coordinates(&mut dataset);
+    plant_repeated_coordinates(&mut dataset);
+    plant_impossible_travel(&mut dataset);
+    plant_overlapping_enrolment(&mut dataset);
+    plant_overlapping_check_ins(&mut dataset);
+    plant_outside_fence(&mut dataset);
+    plant_many_corrections(&mut dataset);
+    plant_missing_recording(&mut dataset);
+    plant_hours_beyond_attendance(&mut dataset);
+    dataset
+}
+
+fn planted(plant: fn(&mut Dataset)) -> Vec<Flag> {
+    let mut dataset = clean();
+    plant(&mut dataset);
+    detect_default(&dataset)
+}
+
+fn person_ids(check_ins: &[CheckInRef]) -> Vec<i64> {
+    let mut ids: Vec<i64> = check_ins.iter().map(|c| c.person.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Issue 5, item 6: "one device checking in several trainees".
+#[test]
+fn one_phone_checking_in_four_trainees_on_one_day_is_a_shared_device() {
+    let flags = planted(plant_shared_device);
+    assert_eq!(found(&flags), [(FlagKind::SharedDevice, CLASS)]);
+    let Evidence::SharedDevice {
+        device_id,
+        day,
+        check_ins,
+    } = &flags[0].evidence
+    else {
+        panic!("{flags:?}");
+    };
+    assert_eq!(device_id, "dev-101");
+    assert_eq!(*day, NaiveDate::from_ymd_opt(2027, 1, 12).unwrap());
+    assert_eq!(person_ids(check_ins), [101, 103, 104, 105]);
+    assert_eq!(
+        check_ins.len(),
+        5,
+        "101's check-in and check-out, and the three others'"
+    );
+}
+
+/// Issue 5, item 6: "identical … coordinates" from several persons.
+#[test]
+fn three_trainees_at_the_same_micro_degree_are_identical_coordinates() {
+    let flags = planted(plant_identical_coordinates);
+    assert_eq!(found(&flags), [(FlagKind::IdenticalCoordinates, CLASS)]);
+    let Evidence::IdenticalCoordinates {
+        position,
+        check_ins,
+    } = &flags[0].evidence
+    else {
+        panic!("{flags:?}");
+    };
+    assert_eq!(*position, SPOOFED);
+    assert_eq!(person_ids(check_ins), [106, 107, 108]);
+    assert!(check_ins.iter().all(|c| c.session_id == 703));
+}
+
+/// Issue 5, item 6: "too-regular coordinates" of one person.
+#[test]
+fn one_trainee_at_the_same_micro_degree_in_four_sessions_is_too_regular() {
+    let flags = planted(plant_repeated_coordinates);
+    assert_eq!(found(&flags), [(FlagKind::IdenticalCoordinates, CLASS)]);
+    let Evidence::RepeatedCoordinates {
+        person, check_ins, ..
+    } = &flags[0].evidence
+    else {
+        panic!("{flags:?}");
+    };
+    assert_eq!(person.id, 110);
+    let sessions: Vec<i64> = check_ins.iter().map(|c| c.session_id).collect();
+    assert_eq!(sessions, OFFLINE_SESSIONS);
+}
+
+/// Issue 5, item 6: "impossible travel between check-ins", across classes and cities.
+#[test]
+fn checking_out_in_shenyang_and_in_to_dalian_within_the_hour_is_impossible_travel() {
+    let flags = planted(plant_impossible_travel);
+    assert_eq!(
+        found(&flags),
+        [
+            (FlagKind::ImpossibleTravel, CLASS),
+            (FlagKind::ImpossibleTravel, 9)
+        ]
+    );
+    assert_eq!(
+        flags[0].evidence, flags[1].evidence,
+        "both classes see the same pair"
+    );
+    let Evidence::ImpossibleTravel {
+        from,
+        to,
+        distance_m,
+        seconds,
+    } = &flags[0].evidence
+    else {
+        panic!("{flags:?}");
+    };
+    assert_eq!(
+        (from.person.id, from.class_id, from.session_id),
+        (112, 7, 703)
+    );
+    assert_eq!(
+        (from.kind, to.kind),
+        (CheckKind::CheckOut, CheckKind::CheckIn)
+    );
+    assert_eq!((to.class_id, to.at), (9, china(13, 12, 55)));
+    assert!((340_000.0..370_000.0).contains(distance_m), "{distance_m}");
+    assert!(travel_speed_kmh(*distance_m, *seconds).unwrap() > 500.0);
+}
+
+/// Issue 5, item 6: "a person in overlapping sessions anywhere in the province" — enrolled in
+/// two classes whose timetables overlap.
+#[test]
+fn a_trainee_enrolled_in_two_classes_at_the_same_time_is_flagged_in_both() {
+    let flags = planted(plant_overlapping_enrolment);
+    assert_eq!(
+        found(&flags),
+        [
+            (FlagKind::OverlappingSessions, 7),
+            (FlagKind::OverlappingSessions, 8)
+        ]
+    );
+    for (flag, (this, other)) in flags.iter().zip([(704, 801), (801, 704)]) {
+        let Evidence::OverlappingSessions {
+            person,
+            other_class_id,
+            overlaps,
+            check_ins,
+        } = &flag.evidence
+        else {
+            panic!("{flags:?}");
+        };
+        assert_eq!(person.id, 115);
+        assert_eq!(*other_class_id, if flag.class_id == 7 { 8 } else { 7 });
+        assert_eq!(overlaps.len(), 1);
+        assert_eq!((overlaps[0].this.id, overlaps[0].other.id), (this, other));
+        assert_eq!(overlaps[0].minutes, 120);
+        let sessions: Vec<i64> = check_ins.iter().map(|c| c.session_id).collect();
+        assert_eq!(
+            sessions,
+            [704, 704],
+            "115's check-in and check-out of 班期 7"
+        );
+    }
+}
+
+/// Issue 5, item 6: "a person in overlapping sessions" — checked in to both, enrolled or not.
+#[test]
+fn a_trainee_checked_in_to_two_classes_at_the_same_time_is_flagged_in_both() {
+    let flags = planted(plant_overlapping_check_ins);
+    assert_eq!(
+        found(&flags),
+        [
+            (FlagKind::OverlappingSessions, 7),
+            (FlagKind::OverlappingSessions, 8)
+        ]
+    );
+    let Evidence::OverlappingSessions {
+        person, check_ins, ..
+    } = &flags[1].evidence
+    else {
+        panic!("{flags:?}");
+    };
+    assert_eq!(person.id, 116);
+    let sessions: Vec<i64> = check_ins.iter().map(|c| c.session_id).collect();
+    assert_eq!(sessions, [704, 801, 801, 704], "in time order");
+}
+
+/// Issue 5, item 6: "check-ins outside the fence" — one counted by the institution's
+/// correction, one refused attempt; one flag for the class.
+#[test]
+fn a_corrected_check_in_and_a_refused_attempt_outside_the_fence_are_flagged_once() {
+    let flags = planted(plant_outside_fence);
+    assert_eq!(found(&flags), [(FlagKind::OutsideFence, CLASS)]);
+    let Evidence::OutsideFence { breaches } = &flags[0].evidence else {
+        panic!("{flags:?}");
+    };
+    let seen: Vec<(i64, bool, bool, f64)> = breaches
+        .iter()
+        .map(|b| (b.check_in.person.id, b.accepted, b.corrected, b.beyond_m))
+        .collect();
+    assert_eq!(seen, [(118, false, false, 638.0), (117, true, true, 165.0)]);
+}
+
+/// Issue 5, item 2 and item 6: "corrections piling up" — 17 of 160 records (10.6 %).
+#[test]
+fn seventeen_corrections_of_a_hundred_and_sixty_check_ins_are_too_many() {
+    let flags = planted(plant_many_corrections);
+    assert_eq!(found(&flags), [(FlagKind::ManyCorrections, CLASS)]);
+    let Evidence::ManyCorrections {
+        corrections,
+        counted_check_ins,
+    } = &flags[0].evidence
+    else {
+        panic!("{flags:?}");
+    };
+    assert_eq!((corrections.len(), *counted_check_ins), (17, 160));
+}
+
+/// Issue 5, items 5 and 6: "sessions without recordings".
+#[test]
+fn a_session_a_week_past_without_its_recording_is_flagged() {
+    let flags = planted(plant_missing_recording);
+    assert_eq!(found(&flags), [(FlagKind::MissingRecording, CLASS)]);
+    let Evidence::MissingRecording { session } = &flags[0].evidence else {
+        panic!("{flags:?}");
+    };
+    assert_eq!((session.id, session.starts_at), (703, china(13, 8, 30)));
+}
+
+/// Issue 5, item 6: "hours claimed beyond hours attended".
+#[test]
+fn eighteen_hours_claimed_for_fourteen_attended_are_flagged() {
+    let flags = planted(plant_hours_beyond_attendance);
+    assert_eq!(found(&flags), [(FlagKind::HoursBeyondAttendance, CLASS)]);
+    let Evidence::HoursBeyondAttendance {
+        person,
+        claimed_hours,
+        attended_hours,
+    } = &flags[0].evidence
+    else {
+        panic!("{flags:?}");
+    };
+    assert_eq!((person.id, *claimed_hours, *attended_hours), (119, 18, 14));
+}
+
+/// Issue 5 "Done when": every pattern in one dataset gives exactly the flags of each, in the
+/// order of SPEC's kinds, then class, then evidence.
+#[test]
+fn every_pattern_at_once_gives_exactly_their_flags_in_order() {
+    use FlagKind::*;
+    let flags = detect_default(&all_patterns());
+    assert_eq!(
+        found(&flags),
+        [
+            (SharedDevice, 7),
+            (IdenticalCoordinates, 7),
+            (IdenticalCoordinates, 7),
+            (ImpossibleTravel, 7),
+            (ImpossibleTravel, 9),
+            (OverlappingSessions, 7),
+            (OverlappingSessions, 7),
+            (OverlappingSessions, 8),
+            (OverlappingSessions, 8),
+            (OutsideFence, 7),
+            (ManyCorrections, 7),
+            (MissingRecording, 7),
+            (HoursBeyondAttendance, 7),
+        ]
+    );
+    assert!(matches!(
+        flags[1].evidence,
+        Evidence::IdenticalCoordinates { .. }
+    ));
+    assert!(matches!(
+        flags[2].evidence,
+        Evidence::RepeatedCoordinates { .. }
+    ));
+    let Evidence::ManyCorrections { corrections, .. } = &flags[10].evidence else {
+        panic!("{flags:?}");
+    };
+    assert_eq!(corrections.len(), 18, "the clean one, 16 planted and 117's");
+}

@@ -1,0 +1,552 @@
+//! Issue 5, item 6: each threshold of [`Thresholds`] walked just below, at and just above, with
+//! the defaults and, where a default of 0 or 1 leaves no "below", with a raised threshold.
+
+use super::each_pattern::{FUSHUN, SPOOFED, add_class_8};
+use super::*;
+
+/// A dataset of these records alone (no sessions, enrolments or claims).
+fn only(check_ins: Vec<CheckInFact>) -> Dataset {
+    Dataset {
+        as_of: china(20, 9, 0),
+        check_ins,
+        ..Dataset::default()
+    }
+}
+
+fn kinds(dataset: &Dataset, thresholds: &Thresholds) -> Vec<FlagKind> {
+    detect(dataset, thresholds)
+        .iter()
+        .map(|flag| flag.kind)
+        .collect()
+}
+
+/// Issue 5, item 6 "one device checking in several trainees": with the default (2 persons)
+/// a phone of one trainee is no pattern, two or three are; with 3, two are not.
+#[test]
+fn a_device_is_shared_from_the_threshold_s_number_of_persons() {
+    let at_three = Thresholds {
+        shared_device_persons: 3,
+        ..Thresholds::DEFAULT
+    };
+    for (borrowers, default, raised) in [(0, false, false), (1, true, false), (2, true, true)] {
+        let mut dataset = clean();
+        for person_id in [103, 104].into_iter().take(borrowers) {
+            record(&mut dataset, person_id, 702, CheckKind::CheckIn).device_id =
+                Some("dev-101".to_owned());
+        }
+        let flagged = |t: &Thresholds| kinds(&dataset, t) == [FlagKind::SharedDevice];
+        assert_eq!(
+            flagged(&Thresholds::DEFAULT),
+            default,
+            "{borrowers} borrowers"
+        );
+        assert_eq!(
+            flagged(&at_three),
+            raised,
+            "{borrowers} borrowers, threshold 3"
+        );
+        if !default {
+            assert_eq!(kinds(&dataset, &Thresholds::DEFAULT), []);
+        }
+    }
+}
+
+/// Issue 5, item 6: "the same day" is a day in Liaoning (UTC+8). 102 borrowing 101's phone at
+/// 07:50 on 15 January (23:50 UTC on the 14th) is another day than 101's last session on the
+/// 14th; at 23:50 on the 14th it is the same day.
+#[test]
+fn a_device_s_day_is_the_day_in_liaoning_not_in_utc() {
+    for (at, flagged) in [(china(15, 7, 50), false), (china(14, 23, 50), true)] {
+        let mut dataset = clean();
+        let id = next_id(&dataset);
+        let position = Jitter(5).near(VENUE);
+        let mut borrowed = reading(id, (CLASS, 704), 102, at, CheckKind::CheckIn, position, 9.0);
+        borrowed.device_id = Some("dev-101".to_owned());
+        borrowed.accepted = false;
+        dataset.check_ins.push(borrowed);
+        let expected: &[FlagKind] = if flagged {
+            &[FlagKind::SharedDevice]
+        } else {
+            &[]
+        };
+        assert_eq!(kinds(&dataset, &Thresholds::DEFAULT), expected, "{at}");
+    }
+}
+
+/// Issue 5, item 2: a record the institution entered is its word, not a phone's; its device
+/// does not make a shared device (the corrections have their own flag).
+#[test]
+fn records_entered_by_the_institution_do_not_share_a_device() {
+    let mut dataset = clean();
+    for person_id in [103, 104] {
+        let fact = record(&mut dataset, person_id, 702, CheckKind::CheckIn);
+        fact.device_id = Some("dev-101".to_owned());
+        fact.corrected = true;
+    }
+    assert_eq!(kinds(&dataset, &Thresholds::DEFAULT), []);
+}
+
+/// Issue 5, item 6 "identical coordinates": two persons at one micro-degree are not enough
+/// (a shared network fix), three are, four too.
+#[test]
+fn coordinates_are_identical_from_three_persons() {
+    for (persons, flagged) in [(2, false), (3, true), (4, true)] {
+        let mut dataset = clean();
+        for person_id in [106, 107, 108, 109].into_iter().take(persons) {
+            record(&mut dataset, person_id, 703, CheckKind::CheckIn).position = Some(SPOOFED);
+        }
+        let expected: &[FlagKind] = if flagged {
+            &[FlagKind::IdenticalCoordinates]
+        } else {
+            &[]
+        };
+        assert_eq!(
+            kinds(&dataset, &Thresholds::DEFAULT),
+            expected,
+            "{persons} persons"
+        );
+    }
+}
+
+/// Issue 5, item 6: "identical" is to the micro-degree (about 0.1 m): readings 0.4 µ° apart
+/// round to one point, readings 1 µ° apart are different readings.
+#[test]
+fn coordinates_are_identical_to_the_micro_degree() {
+    for (step, flagged) in [(0.000_000_4, true), (0.000_001, false)] {
+        let mut dataset = clean();
+        for (index, person_id) in [106, 107, 108].into_iter().enumerate() {
+            let position = LatLon {
+                lat: SPOOFED.lat + step * index as f64 / 2.0,
+                lon: SPOOFED.lon,
+            };
+            record(&mut dataset, person_id, 703, CheckKind::CheckIn).position = Some(position);
+        }
+        let found = kinds(&dataset, &Thresholds::DEFAULT);
+        assert_eq!(found == [FlagKind::IdenticalCoordinates], flagged, "{step}");
+    }
+}
+
+/// Issue 5, item 6: identical coordinates count only from fixes claiming satellite precision
+/// (accuracy ≤ 20 m); a coarse network fix may be one access point's stored position.
+#[test]
+fn identical_coordinates_count_only_precise_fixes() {
+    for (accuracy_m, flagged) in [(19.5, true), (20.0, true), (20.5, false)] {
+        let mut dataset = clean();
+        for person_id in [106, 107, 108] {
+            let fact = record(&mut dataset, person_id, 703, CheckKind::CheckIn);
+            fact.position = Some(SPOOFED);
+            fact.accuracy_m = accuracy_m;
+        }
+        let found = kinds(&dataset, &Thresholds::DEFAULT);
+        assert_eq!(
+            found == [FlagKind::IdenticalCoordinates],
+            flagged,
+            "{accuracy_m}"
+        );
+    }
+}
+
+/// Issue 5, item 6 "too-regular coordinates": one person at one micro-degree in two sessions
+/// is not enough, in three it is, in four too.
+#[test]
+fn one_person_s_coordinates_are_too_regular_from_three_sessions() {
+    for (sessions, flagged) in [(2, false), (3, true), (4, true)] {
+        let mut dataset = clean();
+        for session_id in OFFLINE_SESSIONS.into_iter().take(sessions) {
+            record(&mut dataset, 110, session_id, CheckKind::CheckIn).position = Some(SPOOFED);
+        }
+        let found = kinds(&dataset, &Thresholds::DEFAULT);
+        assert_eq!(
+            found == [FlagKind::IdenticalCoordinates],
+            flagged,
+            "{sessions}"
+        );
+    }
+}
+
+/// Issue 5, item 6: a browser may hand out a cached fix twice in one session; check-in and
+/// check-out at one point count as one session.
+#[test]
+fn a_fix_repeated_within_one_session_counts_once() {
+    let mut dataset = clean();
+    for (session_id, kind) in [
+        (701, CheckKind::CheckIn),
+        (701, CheckKind::CheckOut),
+        (702, CheckKind::CheckIn),
+    ] {
+        record(&mut dataset, 110, session_id, kind).position = Some(SPOOFED);
+    }
+    assert_eq!(kinds(&dataset, &Thresholds::DEFAULT), []);
+}
+
+/// Two readings of person 112, `seconds` apart, 0.2° of latitude (about 22 km) apart, each
+/// with 10 m accuracy; and the distance the detector allows for.
+fn trip(seconds: i64, accuracy_m: f64) -> (Dataset, f64) {
+    let far = LatLon {
+        lat: VENUE.lat + 0.2,
+        lon: VENUE.lon,
+    };
+    let start = china(13, 12, 0);
+    let end = start + TimeDelta::seconds(seconds);
+    let dataset = only(vec![
+        reading(
+            1,
+            (CLASS, 703),
+            112,
+            start,
+            CheckKind::CheckOut,
+            VENUE,
+            accuracy_m,
+        ),
+        reading(2, (9, 901), 112, end, CheckKind::CheckIn, far, accuracy_m),
+    ]);
+    (dataset, dte_geo::distance_m(VENUE, far) - 2.0 * accuracy_m)
+}
+
+/// Issue 5, item 6 "impossible travel": 22 km in 10 minutes (133 km/h) is flagged, in 12
+/// minutes (111 km/h) not; at exactly the threshold's speed it is not (only above).
+#[test]
+fn travel_is_impossible_above_the_threshold_s_speed() {
+    for (seconds, flagged) in [(600, true), (720, false)] {
+        let (dataset, _) = trip(seconds, 10.0);
+        let found = kinds(&dataset, &Thresholds::DEFAULT);
+        assert_eq!(
+            found == [FlagKind::ImpossibleTravel; 2],
+            flagged,
+            "{seconds} s"
+        );
+    }
+    let (dataset, distance_m) = trip(600, 10.0);
+    let exact = travel_speed_kmh(distance_m, 600).unwrap();
+    for (limit, flagged) in [(exact - 0.01, true), (exact, false), (exact + 0.01, false)] {
+        let thresholds = Thresholds {
+            travel_max_speed_kmh: limit,
+            ..Thresholds::DEFAULT
+        };
+        let found = kinds(&dataset, &thresholds);
+        assert_eq!(
+            found == [FlagKind::ImpossibleTravel; 2],
+            flagged,
+            "{limit} km/h"
+        );
+    }
+}
+
+/// Issue 5, item 6: travel counts only beyond 1 km after both readings' accuracy is allowed
+/// for — a jump of 1.2 km in 20 seconds is flagged with 10 m fixes and not with 150 m fixes
+/// (0.9 km left); at exactly the minimum distance it is not.
+#[test]
+fn travel_counts_beyond_the_minimum_distance_after_accuracy() {
+    let short = |accuracy_m: f64| {
+        let near = LatLon {
+            lat: VENUE.lat + 0.010_8,
+            lon: VENUE.lon,
+        };
+        let start = china(13, 12, 0);
+        let dataset = only(vec![
+            reading(
+                1,
+                (CLASS, 703),
+                112,
+                start,
+                CheckKind::CheckOut,
+                VENUE,
+                accuracy_m,
+            ),
+            reading(
+                2,
+                (CLASS, 703),
+                112,
+                start + TimeDelta::seconds(20),
+                CheckKind::CheckIn,
+                near,
+                accuracy_m,
+            ),
+        ]);
+        (dataset, dte_geo::distance_m(VENUE, near) - 2.0 * accuracy_m)
+    };
+    let (precise, left) = short(10.0);
+    assert!(left > 1_000.0);
+    assert_eq!(
+        kinds(&precise, &Thresholds::DEFAULT),
+        [FlagKind::ImpossibleTravel]
+    );
+    let (coarse, left) = short(150.0);
+    assert!(left < 1_000.0);
+    assert_eq!(kinds(&coarse, &Thresholds::DEFAULT), []);
+    let (precise, left) = short(10.0);
+    for (minimum, flagged) in [(left - 0.01, true), (left, false)] {
+        let thresholds = Thresholds {
+            travel_min_distance_m: minimum,
+            ..Thresholds::DEFAULT
+        };
+        let found = kinds(&precise, &thresholds);
+        assert_eq!(
+            found == [FlagKind::ImpossibleTravel],
+            flagged,
+            "{minimum} m"
+        );
+    }
+}
+
+/// Issue 5, item 6: two readings 22 km apart at the same second are impossible travel, and a
+/// record the institution entered is not a reading.
+#[test]
+fn simultaneous_readings_far_apart_are_impossible_and_corrections_are_not_readings() {
+    let (dataset, _) = trip(0, 10.0);
+    assert_eq!(
+        kinds(&dataset, &Thresholds::DEFAULT),
+        [FlagKind::ImpossibleTravel; 2]
+    );
+    let (mut dataset, _) = trip(0, 10.0);
+    dataset.check_ins[1].corrected = true;
+    assert_eq!(kinds(&dataset, &Thresholds::DEFAULT), Vec::new());
+}
+
+/// 115 enrolled in 班期 8 too, whose one session runs from `start` to 14:00 on 14 January,
+/// while 班期 7 sits until 12:00.
+fn overlapping_until_noon(start: (u32, u32)) -> Dataset {
+    let mut dataset = clean();
+    dataset.sessions.push(session(8, 801, 14, start, (14, 0)));
+    add_class_8(&mut dataset);
+    dataset.enrolments.push(EnrolmentFact {
+        person_id: 115,
+        class_id: 8,
+    });
+    dataset
+}
+
+/// Issue 5, item 6 "overlapping sessions": back to back (12:00–12:00) is no overlap, one
+/// minute is; with a tolerance of 30 minutes, 30 are not and 31 are.
+#[test]
+fn sessions_overlap_beyond_the_tolerance() {
+    let overlap = [FlagKind::OverlappingSessions; 2];
+    for (start, flagged) in [((12, 0), false), ((11, 59), true)] {
+        let found = kinds(&overlapping_until_noon(start), &Thresholds::DEFAULT);
+        assert_eq!(found == overlap, flagged, "{start:?}");
+    }
+    let tolerant = Thresholds {
+        overlap_tolerance_minutes: 30,
+        ..Thresholds::DEFAULT
+    };
+    for (start, flagged) in [((11, 31), false), ((11, 30), false), ((11, 29), true)] {
+        let found = kinds(&overlapping_until_noon(start), &tolerant);
+        assert_eq!(found == overlap, flagged, "{start:?}");
+    }
+}
+
+/// Issue 5, item 6: an overlap is between two classes; the person in 抚顺 and 沈阳 is found
+/// through the check-ins even without an enrolment in 班期 8.
+#[test]
+fn an_overlap_is_found_through_check_ins_alone() {
+    let mut dataset = clean();
+    add_class_8(&mut dataset);
+    let id = next_id(&dataset);
+    let position = Jitter(3).near(FUSHUN);
+    let check_in = reading(
+        id,
+        (8, 801),
+        116,
+        china(14, 9, 10),
+        CheckKind::CheckIn,
+        position,
+        9.0,
+    );
+    dataset.check_ins.push(check_in.clone());
+    assert_eq!(
+        kinds(&dataset, &Thresholds::DEFAULT),
+        [FlagKind::OverlappingSessions; 2]
+    );
+    dataset.check_ins.last_mut().unwrap().accepted = false;
+    assert_eq!(
+        kinds(&dataset, &Thresholds::DEFAULT),
+        [],
+        "a refused attempt is no attendance"
+    );
+}
+
+/// Issue 5, item 6 "check-ins outside the fence": at exactly the allowance a record is inside
+/// (the check-in rule counted it), half a metre beyond it is outside.
+#[test]
+fn a_record_is_outside_the_fence_only_beyond_its_allowance() {
+    for (distance_m, flagged) in [(11.5, false), (12.0, false), (12.5, true)] {
+        let mut dataset = clean();
+        let fact = record(&mut dataset, 118, 702, CheckKind::CheckIn);
+        fact.allowance_m = 12.0;
+        fact.distance_outside_fence_m = distance_m;
+        let found = kinds(&dataset, &Thresholds::DEFAULT);
+        assert_eq!(found == [FlagKind::OutsideFence], flagged, "{distance_m} m");
+    }
+}
+
+/// Issue 5, item 6: the default flags a class from one record outside the fence; raised to
+/// two, one is not enough and two and three are.
+#[test]
+fn a_class_is_flagged_from_the_threshold_s_number_of_records_outside() {
+    let at_two = Thresholds {
+        outside_fence_check_ins: 2,
+        ..Thresholds::DEFAULT
+    };
+    for (outside, default, raised) in [(1, true, false), (2, true, true), (3, true, true)] {
+        let mut dataset = clean();
+        for person_id in [116, 117, 118].into_iter().take(outside) {
+            record(&mut dataset, person_id, 702, CheckKind::CheckIn).distance_outside_fence_m =
+                300.0;
+        }
+        let flagged = |t: &Thresholds| kinds(&dataset, t) == [FlagKind::OutsideFence];
+        assert_eq!(flagged(&Thresholds::DEFAULT), default, "{outside} outside");
+        assert_eq!(flagged(&at_two), raised, "{outside} outside, threshold 2");
+    }
+}
+
+/// The clean class with `count` corrections in all (it has one): hand-entered check-outs.
+fn corrected(count: usize) -> Dataset {
+    let mut dataset = clean();
+    let records: Vec<(i64, i64)> = TRAINEES
+        .flat_map(|person_id| OFFLINE_SESSIONS.map(|session_id| (person_id, session_id)))
+        .take(count - 1)
+        .collect();
+    for (person_id, session_id) in records {
+        correct(&mut dataset, person_id, session_id, CheckKind::CheckOut);
+    }
+    dataset
+}
+
+/// Issue 5, items 2 and 6 "corrections piling up": of 160 records, 15 and 16 corrections
+/// (10 %, not above it) are not too many, 17 are.
+#[test]
+fn corrections_are_too_many_above_ten_percent_of_the_check_ins() {
+    for (count, flagged) in [(15, false), (16, false), (17, true)] {
+        let found = kinds(&corrected(count), &Thresholds::DEFAULT);
+        assert_eq!(
+            found == [FlagKind::ManyCorrections],
+            flagged,
+            "{count} corrections"
+        );
+    }
+}
+
+/// Issue 5, item 6: in a small class the share alone is no pattern; of five records, two
+/// corrections (40 %) are not flagged, three are.
+#[test]
+fn the_share_counts_from_three_corrections() {
+    for (count, flagged) in [(2, false), (3, true)] {
+        let check_ins = (1..=5)
+            .map(|id| {
+                reading(
+                    id,
+                    (CLASS, 701),
+                    100 + id,
+                    china(11, 8, 10),
+                    CheckKind::CheckIn,
+                    Jitter(id as u64).near(VENUE),
+                    9.0,
+                )
+            })
+            .collect();
+        let mut dataset = only(check_ins);
+        for id in 1..=count {
+            dataset.corrections.push(CorrectionFact {
+                id,
+                class_id: CLASS,
+                session_id: 701,
+                person_id: 100 + id,
+                at: china(11, 9, 0),
+            });
+        }
+        let found = kinds(&dataset, &Thresholds::DEFAULT);
+        assert_eq!(
+            found == [FlagKind::ManyCorrections],
+            flagged,
+            "{count} corrections"
+        );
+    }
+}
+
+/// Issue 5, item 6: above the count, corrections are too many whatever the share; with the
+/// share rule switched off (100 %), 30 corrections are not flagged and 31 are.
+#[test]
+fn corrections_are_too_many_above_the_count_whatever_the_share() {
+    let count_only = Thresholds {
+        corrections_share_percent: 100,
+        ..Thresholds::DEFAULT
+    };
+    for (count, flagged) in [(29, false), (30, false), (31, true)] {
+        let found = kinds(&corrected(count), &count_only);
+        assert_eq!(
+            found == [FlagKind::ManyCorrections],
+            flagged,
+            "{count} corrections"
+        );
+    }
+}
+
+/// Issue 5, items 5 and 6: a session's recording is missing once 24 hours have passed since it
+/// ended — not at 23:59, at 24:00 and after.
+#[test]
+fn a_recording_is_missing_from_a_day_after_the_session() {
+    let ended = china(13, 12, 0);
+    for (after, flagged) in [
+        (TimeDelta::minutes(23 * 60 + 59), false),
+        (TimeDelta::hours(24), true),
+        (TimeDelta::minutes(24 * 60 + 1), true),
+    ] {
+        let mut dataset = clean();
+        super::each_pattern::plant_missing_recording(&mut dataset);
+        dataset.as_of = ended + after;
+        let found = kinds(&dataset, &Thresholds::DEFAULT);
+        assert_eq!(found == [FlagKind::MissingRecording], flagged, "{after}");
+    }
+}
+
+/// Issue 5, item 5: every session, online too, has its recording.
+#[test]
+fn an_online_session_without_a_recording_is_flagged_too() {
+    let mut dataset = clean();
+    let online = dataset
+        .sessions
+        .iter_mut()
+        .find(|s| s.session_id == 705)
+        .unwrap();
+    online.has_recording = false;
+    assert_eq!(
+        kinds(&dataset, &Thresholds::DEFAULT),
+        [FlagKind::MissingRecording]
+    );
+}
+
+/// Issue 5, item 6 "hours claimed beyond hours attended": by default a claim of 18 hours
+/// passes with 19 or 18 attended and is flagged with 17; with a tolerance of one hour, 17
+/// passes and 16 is flagged.
+#[test]
+fn claimed_hours_are_flagged_beyond_the_tolerance() {
+    let with_attended = |attended: u32| {
+        let mut dataset = clean();
+        let claim = dataset
+            .claims
+            .iter_mut()
+            .find(|c| c.person_id == 119)
+            .unwrap();
+        claim.attended_hours = attended;
+        dataset
+    };
+    let one = Thresholds {
+        hours_tolerance: 1,
+        ..Thresholds::DEFAULT
+    };
+    for (attended, default, tolerant) in [
+        (19, false, false),
+        (18, false, false),
+        (17, true, false),
+        (16, true, true),
+    ] {
+        let dataset = with_attended(attended);
+        let flagged = |t: &Thresholds| kinds(&dataset, t) == [FlagKind::HoursBeyondAttendance];
+        assert_eq!(
+            flagged(&Thresholds::DEFAULT),
+            default,
+            "{attended} attended"
+        );
+        assert_eq!(flagged(&one), tolerant, "{attended} attended, tolerance 1");
+    }
+}
