@@ -2,13 +2,15 @@
 //! class: 20 trainees of 班期 7 in 沈阳 over five sessions (four in the classroom, one online),
 //! with phone-like jitter, their own phones, every recording registered and hours claimed as
 //! attended. Issue 5's "Done when": the flags are found on a dataset built to contain each
-//! pattern (`each_pattern.rs`) and not on a clean one (here); `edges.rs` walks each threshold
-//! (just below, at, above); `sentences.rs` checks the evidence's sentences and names, the order
-//! and the scores.
+//! pattern (`plant.rs`, `each_pattern.rs`) and not on a clean one (here); `reading_edges.rs`
+//! and `record_edges.rs` walk each threshold (just below, at, above); `sentences.rs` checks
+//! the evidence's sentences and names, the order and the scores.
 #![allow(clippy::unwrap_used)]
 
 mod each_pattern;
-mod edges;
+mod plant;
+mod reading_edges;
+mod record_edges;
 mod sentences;
 
 use super::*;
@@ -224,6 +226,23 @@ pub(super) fn found(flags: &[Flag]) -> Vec<(FlagKind, i64)> {
     flags
         .iter()
         .map(|flag| (flag.kind, flag.class_id))
+        .collect()
+}
+
+/// A dataset of these records alone (no sessions, enrolments or claims).
+pub(super) fn only(check_ins: Vec<CheckInFact>) -> Dataset {
+    Dataset {
+        as_of: china(20, 9, 0),
+        check_ins,
+        ..Dataset::default()
+    }
+}
+
+/// The kinds of the flags found under `thresholds`, in order.
+pub(super) fn kinds(dataset: &Dataset, thresholds: &Thresholds) -> Vec<FlagKind> {
+    detect(dataset, thresholds)
+        .iter()
+        .map(|flag| flag.kind)
         .collect()
 }
 

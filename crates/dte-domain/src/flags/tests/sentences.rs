@@ -2,7 +2,7 @@
 //! codes of `GET /api/v1/flags`, Chinese sentences with numbers, China times and masked names
 //! only, a stable order, and the risk score per class supervisors sort by.
 
-use super::each_pattern::{
+use super::plant::{
     all_patterns, plant_hours_beyond_attendance, plant_impossible_travel, plant_many_corrections,
     plant_missing_recording, plant_outside_fence, plant_shared_device,
 };
@@ -122,7 +122,7 @@ fn each_sentence_carries_the_numbers_a_supervisor_acts_on() {
 /// Issue 5, item 6: the overlap sentence names the other class, the times and the minutes.
 #[test]
 fn an_overlap_names_the_other_class_the_times_and_the_minutes() {
-    let summary = summaries(super::each_pattern::plant_overlapping_enrolment).remove(0);
+    let summary = summaries(super::plant::plant_overlapping_enrolment).remove(0);
     assert_eq!(
         summary,
         "学员 胡* 与班期 8 有 1 处课次时间重叠，如 2027-01-14 08:30–12:00 与 2027-01-14 09:00–11:00，重叠 120 分钟；其间有 2 条签到记录；同一时间只能在一处参训"
