@@ -149,6 +149,22 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         // Pages: account management within scope.
         route("GET", "/users", Roles(ACCOUNT_MANAGERS), get(pages::users::list)),
         route("POST", "/users", Roles(PROVINCE), post(pages::users::create)),
+        // Pages: classes, enrolment, quotas and trainee activation.
+        route("GET", "/classes", Roles(CLASS_READERS), get(pages::classes::list)),
+        route("POST", "/classes", Roles(TRAINING), post(pages::classes::create)),
+        route("GET", "/classes/new", Roles(TRAINING), get(pages::classes::new)),
+        route("GET", "/classes/{id}", Roles(CLASS_READERS), get(pages::classes::page)),
+        route("GET", "/classes/{id}/edit", Roles(TRAINING), get(pages::classes::edit)),
+        route("POST", "/classes/{id}/edit", Roles(TRAINING), post(pages::classes::update)),
+        route("POST", "/classes/{id}/actions", Roles(TRAINING), post(pages::classes::act)),
+        route("POST", "/classes/{id}/decisions", Roles(REVIEWERS), post(pages::classes::act)),
+        route("POST", "/classes/{id}/enrolments", Roles(TRAINING), post(pages::classes::enrol)),
+        route("POST", "/classes/{id}/roster", Roles(TRAINING), post(pages::classes::import_roster).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
+        route("POST", "/enrolments/{id}/documents", Roles(TRAINING), post(pages::classes::upload_document).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
+        route("GET", "/quotas", Roles(QUOTA_READERS), get(pages::quotas::page)),
+        route("POST", "/quotas", Roles(PROVINCE), post(pages::quotas::set)),
+        route("GET", "/activate", Public, get(pages::activation::form)),
+        route("POST", "/activate", Public, post(pages::activation::submit)),
         // Pages: the audit log (audit administrator only).
         route("GET", "/audit", Roles(AUDITOR), get(pages::audit::page)),
         // Assets embedded in the binary.

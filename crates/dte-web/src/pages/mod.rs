@@ -1,10 +1,13 @@
 //! The Chinese pages: the shell, the home page, the catalogs and the API reference.
 
 pub mod account;
+pub mod activation;
 pub mod api_reference;
 pub mod audit;
 pub mod catalog;
+pub mod classes;
 pub mod home;
+pub mod quotas;
 pub mod session;
 pub mod users;
 pub mod workbench;

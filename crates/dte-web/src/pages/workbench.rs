@@ -1,18 +1,29 @@
-//! Each role's home page: what the account may do and the data it may see.
+//! Each role's home page: what the account may do and the data it may see. A trainee's home
+//! lists their own classes (我的培训) directly, for a phone.
 
-use super::{Chrome, render};
+use super::classes::ClassCard;
+use super::{Chrome, PageError, render};
+use crate::AppState;
 use crate::auth::Caller;
 use askama::Template;
 use axum::Extension;
+use axum::extract::State;
 use axum::response::Response;
+use dte_domain::class::ClassStatus;
 use dte_domain::{Role, Scope};
+use dte_store::ClassFilter;
 
 /// A link on the workbench.
 pub struct Task {
     pub href: &'static str,
     pub title: &'static str,
     pub description: &'static str,
+    /// A count that needs attention, e.g. classes waiting for review.
+    pub badge: Option<String>,
 }
+
+/// The most classes the workbench counts or lists.
+const WORKBENCH_CLASSES: u32 = 200;
 
 #[derive(Template)]
 #[template(path = "workbench.html")]
@@ -22,12 +33,17 @@ struct WorkbenchPage {
     scope: String,
     tasks: Vec<Task>,
     read_only: bool,
+    /// The trainee's own classes, shown on their home.
+    classes: Option<Vec<ClassCard>>,
 }
 
 /// `GET /workbench`.
-pub async fn page(Extension(caller): Extension<Caller>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, PageError> {
     let Some(user) = caller.user() else {
-        return super::not_found(axum::http::Uri::from_static("/workbench")).await;
+        return Ok(super::not_found(axum::http::Uri::from_static("/workbench")).await);
     };
     let scope = match user.scope() {
         Scope::Province => "全省".to_owned(),
@@ -39,63 +55,117 @@ pub async fn page(Extension(caller): Extension<Caller>) -> Response {
         Scope::Person(_) => "本人".to_owned(),
         Scope::Nothing => "仅审计日志".to_owned(),
     };
+    let mut tasks = tasks(user.role);
+    let reviews = matches!(user.role, Role::CityAdmin | Role::ProvinceAdmin);
+    let classes = if reviews || user.role == Role::Trainee {
+        let status = reviews.then_some(ClassStatus::Submitted);
+        let filter = ClassFilter {
+            status,
+            ..ClassFilter::default()
+        };
+        state
+            .store
+            .classes_in_scope(&user.scope(), &filter, WORKBENCH_CLASSES)
+            .await?
+    } else {
+        Vec::new()
+    };
+    if reviews && let Some(review) = tasks.first_mut() {
+        review.badge = Some(format!("待审核 {}", classes.len()));
+    }
     let page = WorkbenchPage {
         chrome: Chrome::new("workbench", &caller),
         role: user.role.label(),
         scope,
-        tasks: tasks(user.role),
+        tasks,
         read_only: !user.role.may_write(),
+        classes: (user.role == Role::Trainee).then(|| classes.iter().map(ClassCard::new).collect()),
     };
-    render(&page)
+    Ok(render(&page))
+}
+
+/// A workbench link without a count.
+const fn task(href: &'static str, title: &'static str, description: &'static str) -> Task {
+    Task {
+        href,
+        title,
+        description,
+        badge: None,
+    }
 }
 
 /// The pages each role reaches from its home.
 fn tasks(role: Role) -> Vec<Task> {
-    let account = Task {
-        href: "/account",
-        title: "我的账号",
-        description: "查看账号信息、修改密码",
-    };
-    let catalogs = Task {
-        href: "/occupations",
-        title: "职业目录",
-        description: "学时要求与补贴标准",
-    };
-    let institutions = Task {
-        href: "/institutions",
-        title: "机构目录",
-        description: "培训机构与评价机构名单",
-    };
-    let regions = Task {
-        href: "/regions",
-        title: "地区名额",
-        description: "各地区年度培育名额",
-    };
-    let policy = Task {
-        href: "/policy",
-        title: "政策设置",
-        description: "补贴人员类别、考勤与考核标准",
-    };
-    let users = Task {
-        href: "/users",
-        title: "账号管理",
-        description: "创建和查看本范围内的账号",
-    };
+    let account = task("/account", "我的账号", "查看账号信息、修改密码");
+    let catalogs = task("/occupations", "职业目录", "学时要求与补贴标准");
+    let institutions = task("/institutions", "机构目录", "培训机构与评价机构名单");
+    let regions = task("/regions", "地区名额", "各地区年度培育名额");
+    let policy = task("/policy", "政策设置", "补贴人员类别、考勤与考核标准");
+    let users = task("/users", "账号管理", "创建和查看本范围内的账号");
+    let quotas = |title| task("/quotas", title, "各地区名额、已批准与待审核人数、调整记录");
     match role {
-        Role::ProvinceAdmin => vec![users, catalogs, institutions, regions, policy, account],
-        Role::CityAdmin => vec![users, regions, institutions, catalogs, account],
-        Role::TrainingInstitution | Role::EvaluationInstitution => {
-            vec![catalogs, institutions, account]
-        }
-        Role::Inspector => vec![catalogs, institutions, regions, policy, account],
+        Role::ProvinceAdmin => vec![
+            task(
+                "/classes?status=submitted",
+                "班期审核",
+                "审核各地区提交的班期",
+            ),
+            task("/classes", "全省班期", "各地区、各机构的班期与花名册"),
+            quotas("名额管理"),
+            users,
+            catalogs,
+            institutions,
+            regions,
+            policy,
+            account,
+        ],
+        Role::CityAdmin => vec![
+            task(
+                "/classes?status=submitted",
+                "班期审核",
+                "批准或驳回本地区提交的班期",
+            ),
+            task("/classes", "本地区班期", "本地区全部班期与花名册"),
+            quotas("名额"),
+            users,
+            regions,
+            institutions,
+            catalogs,
+            account,
+        ],
+        Role::TrainingInstitution => vec![
+            task("/classes", "我的班期", "本机构的班期、实名报名与花名册"),
+            task(
+                "/classes/new",
+                "开设班期",
+                "填写班期计划、场地、电子围栏与课表",
+            ),
+            catalogs,
+            institutions,
+            account,
+        ],
+        Role::EvaluationInstitution => vec![
+            task("/classes", "班期", "本机构评价职业的已批准班期"),
+            catalogs,
+            institutions,
+            account,
+        ],
+        Role::Inspector => vec![
+            task("/classes", "班期", "全省班期与花名册（只读）"),
+            quotas("名额"),
+            catalogs,
+            institutions,
+            regions,
+            policy,
+            account,
+        ],
         Role::Auditor => {
-            let audit = Task {
-                href: "/audit",
-                title: "审计日志",
-                description: "查询全部操作记录，校验防篡改链",
-            };
+            let audit = task("/audit", "审计日志", "查询全部操作记录，校验防篡改链");
             vec![audit, account]
         }
-        Role::Trainee => vec![account],
+        Role::Trainee => vec![
+            task("/classes", "我的培训", "我报名的班期、课表与培训地点"),
+            account,
+        ],
     }
 }
