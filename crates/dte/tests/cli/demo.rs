@@ -1,0 +1,296 @@
+//! `dte demo` as a person tries it: a year of classes in every region with real-name rosters;
+//! the printed trainee signs in and sees their class, the printed province admin pages
+//! through every region's classes, the printed pending trainee activates with the printed
+//! code; ID numbers are encrypted at rest with the data folder's keyring. (That a second run
+//! is refused is `demo_prints_an_account_per_role_and_refuses_a_second_run` in cli.rs.)
+
+use super::{dte, start_server, stdout};
+use dte_domain::{ClassStatus, Scope};
+use dte_store::{ClassFilter, ClassRow, Store};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// A temporary data folder, removed when the test ends.
+struct DataFolder(PathBuf);
+
+impl DataFolder {
+    fn new(name: &str) -> DataFolder {
+        let dir = std::env::temp_dir().join(format!("dte-cli-demo-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        DataFolder(dir)
+    }
+
+    fn text(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for DataFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `dte demo` with `args`, says how long it took, and answers what it printed.
+fn run_demo(args: &[&str]) -> String {
+    let started = Instant::now();
+    let output = dte(&[&["demo"], args].concat());
+    let took = started.elapsed();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eprintln!("dte demo {args:?} took {took:.2?}");
+    stdout(&output)
+}
+
+/// The printed account of `username`'s line: its password.
+fn password_of(printed: &str, username: &str) -> String {
+    printed
+        .lines()
+        .skip_while(|line| !line.starts_with("账号（"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .find_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            (fields.len() == 3 && fields[1] == username).then(|| fields[2].to_owned())
+        })
+        .unwrap_or_else(|| panic!("no account {username} in:\n{printed}"))
+}
+
+/// The printed pending trainee: username and one-time code.
+fn pending_trainee(printed: &str) -> (String, String) {
+    let line = printed
+        .lines()
+        .find(|line| line.starts_with("待激活的学员账号"))
+        .unwrap_or_else(|| panic!("no pending trainee in:\n{printed}"));
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let after = |word: &str| {
+        let position = fields
+            .iter()
+            .position(|field| field.ends_with(word))
+            .unwrap();
+        fields[position + 1].to_owned()
+    };
+    (after("用户名"), after("激活码"))
+}
+
+async fn every_class(store: &Store) -> Vec<ClassRow> {
+    let mut rows = Vec::new();
+    let mut filter = ClassFilter::default();
+    loop {
+        let page = store
+            .classes_in_scope(&Scope::Province, &filter, 50)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else {
+            return rows;
+        };
+        filter.before_id = Some(last.id);
+        rows.extend(page);
+    }
+}
+
+/// SPEC step 2 and the classes issue: classes in all 15 regions, in every state, each with a
+/// roster of 8–25 trainees (drafts and rejected classes have none yet), each trainee with an
+/// account; 大连 and 沈阳 have classes waiting for review; the rejected class says why; no
+/// region's approved subsidised seats exceed its quota.
+async fn check_the_year(store: &Store) {
+    let classes = every_class(store).await;
+    let regions: BTreeSet<&str> = classes.iter().map(|class| class.region.as_str()).collect();
+    assert_eq!(regions, dte_geo::REGIONS.into_iter().collect());
+    let states: BTreeSet<&str> = classes.iter().map(|class| class.status.as_str()).collect();
+    assert_eq!(states.len(), ClassStatus::ALL.len(), "{states:?}");
+    for region in ["大连", "沈阳"] {
+        assert!(
+            classes
+                .iter()
+                .any(|class| class.region == region && class.status == ClassStatus::Submitted),
+            "{region} has nothing to review"
+        );
+    }
+    for class in &classes {
+        let roster = store.class_roster(class.id).await.unwrap();
+        if matches!(class.status, ClassStatus::Draft | ClassStatus::Rejected) {
+            assert!(roster.is_empty(), "{}", class.title);
+        } else {
+            assert!(
+                (8..=25).contains(&roster.len()),
+                "{}: {}",
+                class.title,
+                roster.len()
+            );
+            assert!(roster.len() <= class.capacity as usize);
+            assert!(roster.iter().all(|entry| entry.username.is_some()));
+        }
+        if class.status == ClassStatus::Rejected {
+            assert!(
+                class
+                    .rejection_reason
+                    .as_deref()
+                    .is_some_and(|reason| !reason.is_empty())
+            );
+        }
+    }
+    let years: BTreeSet<i32> = classes.iter().map(|class| class.year).collect();
+    for year in years {
+        for usage in store.quota_usage(year).await.unwrap() {
+            assert!(usage.approved_seats <= usage.quota, "{usage:?}");
+        }
+    }
+}
+
+async fn sign_in(
+    client: &reqwest::Client,
+    address: &str,
+    username: &str,
+    password: &str,
+) -> String {
+    let response = client
+        .post(format!("{address}/api/v1/session"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{username} cannot sign in");
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["token"].as_str().unwrap().to_owned()
+}
+
+/// Every class the token's holder sees through `GET /api/v1/classes`, following `next`.
+async fn classes_seen(
+    client: &reqwest::Client,
+    address: &str,
+    token: &str,
+) -> Vec<serde_json::Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("{address}/api/v1/classes");
+        if let Some(cursor) = &cursor {
+            url.push_str(&format!("?cursor={cursor}"));
+        }
+        let page: serde_json::Value = client
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        items.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return items,
+        }
+    }
+}
+
+/// The classes and accounts issues: `dte demo` on SQLite makes a year people can use at once.
+#[tokio::test]
+async fn demo_makes_a_year_of_classes_in_every_region_that_its_printed_accounts_can_use() {
+    let dir = DataFolder::new("year");
+    let printed = run_demo(&["--data-dir", dir.text()]);
+    assert!(printed.contains("覆盖 15 个地区"), "{printed}");
+
+    let store = Store::connect(&Store::sqlite_url_in(&dir.0)).await.unwrap();
+    check_the_year(&store).await;
+    // PIPL: the ID number is kept encrypted with the data folder's keyring (so `dte serve`
+    // can reveal it to those allowed), never in the clear in the database file.
+    let keyring_text = std::fs::read_to_string(dir.0.join("keyring.txt")).unwrap();
+    let keyring = dte_crypto::Keyring::parse(&keyring_text).unwrap();
+    let class = every_class(&store)
+        .await
+        .into_iter()
+        .find(|class| class.enrolled > 0)
+        .unwrap();
+    let entry = store.class_roster(class.id).await.unwrap().remove(0);
+    let (id_number, phone) = entry.reveal(&keyring).unwrap();
+    let today = chrono::Utc::now().date_naive();
+    assert!(dte_domain::ResidentId::parse(&id_number, today).is_ok());
+    assert!(id_number.starts_with("21"), "a Liaoning number");
+    store.close().await;
+    let database = read_database(&dir.0);
+    for secret in [id_number, phone.unwrap()] {
+        assert!(
+            !database
+                .windows(secret.len())
+                .any(|window| window == secret.as_bytes()),
+            "personal data in the clear in the database"
+        );
+    }
+
+    let server = start_server(&["--data-dir", dir.text()]);
+    let client = reqwest::Client::new();
+    let address = &server.address;
+    // The printed trainee signs in and sees the class they are enrolled in, running now.
+    let trainee = sign_in(
+        &client,
+        address,
+        "demo-trainee",
+        &password_of(&printed, "demo-trainee"),
+    )
+    .await;
+    let theirs = classes_seen(&client, address, &trainee).await;
+    assert_eq!(theirs.len(), 1, "{theirs:?}");
+    assert_eq!(theirs[0]["status"], "running");
+    // The printed province admin sees every region's classes, page by page.
+    let province = sign_in(
+        &client,
+        address,
+        "demo-province",
+        &password_of(&printed, "demo-province"),
+    )
+    .await;
+    let all = classes_seen(&client, address, &province).await;
+    let regions: BTreeSet<&str> = all
+        .iter()
+        .map(|class| class["region"].as_str().unwrap())
+        .collect();
+    assert_eq!(regions.len(), 15, "{regions:?}");
+    // The printed pending trainee activates with the printed code, then signs in.
+    let (username, code) = pending_trainee(&printed);
+    let password = "Liaohe-Delta-Reed-2026";
+    let activation = client
+        .post(format!("{address}/api/v1/activation"))
+        .json(&serde_json::json!({"username": username, "code": code, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        activation.status(),
+        204,
+        "{}",
+        activation.text().await.unwrap()
+    );
+    let pending = sign_in(&client, address, &username, password).await;
+    assert_eq!(classes_seen(&client, address, &pending).await.len(), 1);
+}
+
+/// SPEC: `dte demo` takes the same database flags as `serve`; on PostgreSQL it makes the same
+/// year (runs when `DTE_TEST_DATABASE_URL` is set).
+#[tokio::test]
+async fn demo_makes_the_same_year_on_postgres() {
+    let Some(database) = dte_store::testing::fresh_database(dte_store::Backend::Postgres)
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    let dir = DataFolder::new("postgres");
+    let printed = run_demo(&["--database-url", &database.url, "--data-dir", dir.text()]);
+    assert!(printed.contains("覆盖 15 个地区"), "{printed}");
+    check_the_year(&database.store).await;
+}
+
+/// The database file and its write-ahead log, as bytes.
+fn read_database(dir: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(dir.join("dte.sqlite3")).unwrap();
+    if let Ok(wal) = std::fs::read(dir.join("dte.sqlite3-wal")) {
+        bytes.extend(wal);
+    }
+    bytes
+}
