@@ -4,6 +4,7 @@
 
 mod enrolment;
 mod form;
+mod form_text;
 mod show;
 
 pub use enrolment::{UPLOAD_LIMIT, enrol, import_roster, upload_document};
