@@ -318,3 +318,92 @@ async fn each_role_signs_in_through_the_page_and_sees_its_home() {
     assert_eq!(text_of(client, "p.alert").await, "用户名或密码错误");
     browser.client.clone().close().await.unwrap();
 }
+
+/// A training institution opens a class through the real form on a phone-sized window (fields
+/// typed, selects chosen, the timetable pasted line by line) and finds it in its list.
+#[tokio::test]
+async fn an_institution_opens_a_class_through_the_form_and_sees_it_listed() {
+    use dte_domain::Role;
+    let app: TestApp = spawn_app(Backend::Sqlite).await.unwrap();
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    let Some(browser) = Browser::start(390, 844).await else {
+        return;
+    };
+    let client = &browser.client;
+    sign_in_through_the_page(client, &app.address, "dlut", crate::helpers::TEST_PASSWORD).await;
+    text_of(client, "#role").await;
+    client
+        .goto(&format!("{}/classes/new", app.address))
+        .await
+        .unwrap();
+    let title = "人工智能工程技术人员（中级）浏览器开班";
+    let timetable: Vec<String> = (10..20)
+        .map(|day| format!("2027-01-{day} 08:30-17:30 线下 8 王老师"))
+        .collect();
+    let typed = [
+        ("title", title.to_owned()),
+        ("venue_address", "大连市甘井子区凌工路2号".to_owned()),
+        ("venue_lat", "38.88".to_owned()),
+        ("venue_lon", "121.53".to_owned()),
+        ("fence_lat", "38.88".to_owned()),
+        ("fence_lon", "121.53".to_owned()),
+        ("fence_radius", "300".to_owned()),
+        ("capacity", "30".to_owned()),
+        ("timetable", timetable.join("\n")),
+    ];
+    for (name, value) in typed {
+        client
+            .find(Locator::Css(&format!("[name={name}]")))
+            .await
+            .unwrap()
+            .send_keys(&value)
+            .await
+            .unwrap();
+    }
+    for (name, value) in [
+        ("occupation", "2-02-10-09"),
+        ("level", "intermediate"),
+        ("funding", "subsidised"),
+        ("region", "大连"),
+    ] {
+        client
+            .find(Locator::Css(&format!("select[name={name}]")))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+    // Date inputs take their value in the page's own format; set it as a date picker would.
+    for (name, value) in [("start_date", "2027-01-10"), ("end_date", "2027-01-19")] {
+        client
+            .execute(
+                "document.querySelector(`[name=${arguments[0]}]`).value = arguments[1];",
+                vec![serde_json::json!(name), serde_json::json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+    client
+        .find(Locator::Css("#class-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(client, "#class-title").await, title);
+    assert_eq!(text_of(client, "#class-status").await, "草稿");
+    client
+        .find(Locator::Css(".crumbs a[href='/classes']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let listed = text_of(client, "#classes").await;
+    assert!(
+        listed.contains(title) && listed.contains("0 / 30"),
+        "{listed}"
+    );
+    browser.client.clone().close().await.unwrap();
+}

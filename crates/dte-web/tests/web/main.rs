@@ -8,5 +8,6 @@ mod helpers;
 mod accounts;
 mod api;
 mod browser;
+mod class_pages;
 mod classes;
 mod pages;
