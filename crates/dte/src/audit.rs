@@ -1,7 +1,7 @@
 //! `dte audit verify`: walks the audit log's hash chain and names the first broken entry.
 
 use crate::config::Config;
-use dte_store::{AuditOutcome, AuditVerification, NewAuditEntry, Store};
+use dte_store::AuditVerification;
 use std::process::ExitCode;
 
 /// Verifies the chain; exit 0 when intact, 1 naming the first broken entry.
@@ -20,30 +20,4 @@ pub async fn verify(config: &Config) -> anyhow::Result<ExitCode> {
             ExitCode::FAILURE
         }
     })
-}
-
-/// Records an action taken from the command line (actor `dte`, role `system`).
-pub async fn record(
-    store: &Store,
-    action: &str,
-    entity: &str,
-    entity_id: String,
-    after: serde_json::Value,
-) -> anyhow::Result<()> {
-    let entry = NewAuditEntry {
-        at: chrono::Utc::now(),
-        actor_user_id: None,
-        actor_username: "dte".to_owned(),
-        actor_role: "system".to_owned(),
-        client_address: None,
-        request_id: None,
-        action: action.to_owned(),
-        entity: entity.to_owned(),
-        entity_id: Some(entity_id),
-        before: None,
-        after: Some(after),
-        outcome: AuditOutcome::Success,
-    };
-    store.append_audit(&entry).await?;
-    Ok(())
 }
