@@ -226,6 +226,21 @@ async fn a_class_opened_through_the_form_shows_each_error_with_what_was_typed(ap
     let answer = post_form(&app, "/classes/new", "/classes", &polygon).await;
     assert_eq!(answer.status, 422);
     assert!(answer.html.contains("电子围栏第 3 行"), "{}", answer.html);
+    // An empty select is asked for, not reported as an invalid code.
+    let answer = post_form(
+        &app,
+        "/classes/new",
+        "/classes",
+        &with(plan_form(), "occupation", ""),
+    )
+    .await;
+    assert_eq!(answer.status, 422);
+    assert!(answer.html.contains("请选择职业"), "{}", answer.html);
+    assert!(
+        !answer.html.contains("不是有效的职业代码"),
+        "{}",
+        answer.html
+    );
     // The good plan is saved as a draft and can be edited in the same form.
     let id = open_through_the_form(&app).await;
     assert_eq!(classes_written(&app).await, 1);

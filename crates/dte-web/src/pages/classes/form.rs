@@ -1,7 +1,8 @@
 //! The class plan form: opening a class and editing a draft or rejected one. The form's text
-//! is read by `form_text`; `plan::parse` and the workflow decide everything else.
+//! is read by `form_text`; `plan::parse` and the workflow decide everything else, and their
+//! messages are placed next to the part of the form they name.
 
-use super::form_text::{ClassForm, merge, read};
+use super::form_text::{ClassForm, read};
 use super::{FormErrors, PageError, is_page_error, render};
 use crate::AppState;
 use crate::auth::Caller;
@@ -253,4 +254,69 @@ async fn form_page(
             .collect(),
     };
     Ok((status, render(&page)).into_response())
+}
+
+/// Which part of the form a field of the plan belongs next to.
+fn group(field: &str) -> String {
+    if field.starts_with("sessions") {
+        return "timetable".into();
+    }
+    field
+        .split(['[', '.'])
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Adds the workflow's messages to the form's own, skipping parts the form already faulted
+/// (an empty select is not also "not a valid code", a coordinate that was not a number not
+/// also "out of range"), and naming each session by its line of the timetable.
+pub fn merge(errors: &mut FormErrors, error: &AppError, lines: &[usize]) {
+    let details = if error.violations.is_empty() {
+        vec![(error.field.clone(), error.message.clone())]
+    } else {
+        error
+            .violations
+            .iter()
+            .map(|detail| (detail.field.clone(), detail.message.clone()))
+            .collect()
+    };
+    let mut added = FormErrors::default();
+    for (field, message) in details {
+        let field = field.unwrap_or_default();
+        let part = group(&field);
+        if message.is_empty() || (errors.has(&part) && part != "timetable") {
+            continue;
+        }
+        let line = session_index(&field).and_then(|index| lines.get(index));
+        match line {
+            Some(line) => added.push(part, format!("课表第 {line} 行：{message}")),
+            None => added.push(part, message),
+        }
+    }
+    errors.extend(added);
+    errors.sort_by_group(&FORM_ORDER);
+}
+
+/// The parts of the form from top to bottom, so the messages read in the same order.
+const FORM_ORDER: [&str; 13] = [
+    "title",
+    "occupation",
+    "institution",
+    "level",
+    "funding",
+    "start_date",
+    "end_date",
+    "capacity",
+    "region",
+    "venue_address",
+    "venue",
+    "fence",
+    "timetable",
+];
+
+/// `sessions[3].date` → 3.
+fn session_index(field: &str) -> Option<usize> {
+    let rest = field.strip_prefix("sessions[")?;
+    rest[..rest.find(']')?].parse().ok()
 }

@@ -1,11 +1,9 @@
 //! The class form's text read into the API's `ClassInput` and back: the numbers, the fence's
 //! vertices and the timetable pasted from a spreadsheet, one session per line. Only the shape
-//! of the text is checked here; `plan::parse` and the workflow decide everything else, and
-//! their messages are placed next to the part of the form they name.
+//! of the text is checked here; `plan::parse` and the workflow decide everything else.
 
 use super::FormErrors;
 use crate::classes::plan::{ClassInput, FenceInput, Point, SessionInput};
-use crate::error::AppError;
 use dte_domain::class::Delivery;
 use serde::Deserialize;
 
@@ -34,59 +32,6 @@ pub struct ClassForm {
     pub capacity: String,
     /// One session per line: `2027-01-10 08:30-17:30 线下 8 王老师`.
     pub timetable: String,
-}
-
-/// Which part of the form a field of the plan belongs next to.
-fn group(field: &str) -> String {
-    if field.starts_with("sessions") {
-        return "timetable".into();
-    }
-    field
-        .split(['[', '.'])
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// Adds the workflow's messages to the form's own, skipping parts the form already faulted
-/// (a coordinate that was not a number is not also "out of range"), and naming each
-/// session by its line of the timetable.
-pub fn merge(errors: &mut FormErrors, error: &AppError, lines: &[usize]) {
-    if error.violations.is_empty() && error.message.is_empty() {
-        return;
-    }
-    let faulted: Vec<String> = ["venue", "fence", "capacity", "timetable"]
-        .into_iter()
-        .filter(|part| errors.has(part))
-        .map(str::to_owned)
-        .collect();
-    let details = if error.violations.is_empty() {
-        vec![(error.field.clone(), error.message.clone())]
-    } else {
-        error
-            .violations
-            .iter()
-            .map(|detail| (detail.field.clone(), detail.message.clone()))
-            .collect()
-    };
-    for (field, message) in details {
-        let field = field.unwrap_or_default();
-        let part = group(&field);
-        if faulted.contains(&part) && part != "timetable" {
-            continue;
-        }
-        let line = session_index(&field).and_then(|index| lines.get(index));
-        match line {
-            Some(line) => errors.push(part, format!("课表第 {line} 行：{message}")),
-            None => errors.push(part, message),
-        }
-    }
-}
-
-/// `sessions[3].date` → 3.
-fn session_index(field: &str) -> Option<usize> {
-    let rest = field.strip_prefix("sessions[")?;
-    rest[..rest.find(']')?].parse().ok()
 }
 
 /// Reads the form into the API's input: the numbers, the fence and the timetable lines. Parts
@@ -176,6 +121,18 @@ pub fn read(form: &ClassForm) -> (ClassInput, Vec<usize>, FormErrors) {
                     line.trim()
                 ),
             ),
+        }
+    }
+    for (group, message, value) in [
+        ("occupation", "请选择职业", &form.occupation),
+        ("level", "请选择等级", &form.level),
+        ("funding", "请选择资金来源", &form.funding),
+        ("region", "请选择所属地区", &form.region),
+        ("start_date", "请填写开班日期", &form.start_date),
+        ("end_date", "请填写结班日期", &form.end_date),
+    ] {
+        if value.trim().is_empty() {
+            errors.push(group, message);
         }
     }
     if sessions.is_empty() && !errors.has("timetable") {

@@ -113,6 +113,20 @@ impl FormErrors {
         });
     }
 
+    pub fn extend(&mut self, other: FormErrors) {
+        self.items.extend(other.items);
+    }
+
+    /// Orders the messages as the parts of the form are laid out; others go last.
+    pub fn sort_by_group(&mut self, order: &[&str]) {
+        self.items.sort_by_key(|item| {
+            order
+                .iter()
+                .position(|group| *group == item.group)
+                .unwrap_or(order.len())
+        });
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
