@@ -203,19 +203,45 @@ fn applicant(
     }
 }
 
-/// Why one trainee may not be enrolled: every reason, in Chinese.
+/// One reason a trainee may not be enrolled: a stable code (the eligibility engine's, or
+/// `name_mismatch`) and a Chinese message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.message)
+    }
+}
+
+impl From<&dte_domain::eligibility::Reason> for Refusal {
+    fn from(reason: &dte_domain::eligibility::Reason) -> Refusal {
+        Refusal {
+            code: reason.code(),
+            message: reason.message(),
+        }
+    }
+}
+
+/// Whether one trainee may be enrolled (and subsidised), or every reason not.
 pub fn decide(
     trainee: &Trainee,
     facts: &EnrolmentFacts<'_>,
     context: &EligibilityContext,
-) -> Result<bool, Vec<String>> {
+) -> Result<bool, Vec<Refusal>> {
     if let Some(person) = facts.person
         && person.name != trainee.name
     {
-        return Err(vec![format!(
-            "该公民身份号码已登记为另一姓名（{}），同一人只能有一条实名记录：请核对姓名与证件",
-            mask_name(&person.name)
-        )]);
+        return Err(vec![Refusal {
+            code: "name_mismatch",
+            message: format!(
+                "该公民身份号码已登记为另一姓名（{}），同一人只能有一条实名记录：请核对姓名与证件",
+                dte_domain::flags::MaskedName::mask(&person.name)
+            ),
+        }]);
     }
     let class = facts.class;
     let offer = ClassOffer {
@@ -250,11 +276,7 @@ pub fn decide(
     };
     let assessment = assess(&candidate, &offer, &priors, context);
     if !assessment.may_enrol() {
-        return Err(assessment
-            .seat
-            .iter()
-            .map(|reason| reason.message())
-            .collect());
+        return Err(assessment.seat.iter().map(Refusal::from).collect());
     }
     // A subsidy claimed but not granted is refused rather than silently dropped: the
     // institution corrects the data or enrols the person without a subsidy category.
@@ -262,23 +284,9 @@ pub fn decide(
         && trainee.subsidy_category.is_some()
         && !assessment.subsidised()
     {
-        return Err(assessment
-            .subsidy
-            .iter()
-            .map(|reason| reason.message())
-            .collect());
+        return Err(assessment.subsidy.iter().map(Refusal::from).collect());
     }
     Ok(assessment.subsidised())
-}
-
-/// A name with all but its first character hidden (张**).
-pub fn mask_name(name: &str) -> String {
-    let mut characters = name.chars();
-    characters.next().map_or_else(String::new, |first| {
-        std::iter::once(first)
-            .chain(characters.map(|_| '*'))
-            .collect()
-    })
 }
 
 /// Enrols trainees into a class, all or nothing. `labels` name each trainee in errors (the
@@ -336,8 +344,8 @@ pub async fn enrol(
                 .flat_map(|(index, reasons)| {
                     let label = labels.get(index).cloned().unwrap_or_default();
                     reasons.into_iter().map(move |reason| ErrorDetail {
-                        code: "not_eligible".into(),
-                        message: format!("{label}{reason}"),
+                        code: reason.code.into(),
+                        message: format!("{label}{}", reason.message),
                         field: Some(if label.is_empty() {
                             "id_number".into()
                         } else {

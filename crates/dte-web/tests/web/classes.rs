@@ -500,7 +500,7 @@ async fn enrolment_decides_eligibility_and_a_trainee_activates_their_account(app
         )
         .await;
     assert_eq!(status, 422);
-    assert_eq!(body["error"]["violations"][0]["code"], "not_eligible");
+    assert_eq!(body["error"]["violations"][0]["code"], "already_enrolled");
     // The same ID number under another name: one person per human.
     let (status, body) = app
         .send_json(

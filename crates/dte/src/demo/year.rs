@@ -12,8 +12,8 @@ use super::rules::{Planned, class_context, eligibility_context, plan};
 use anyhow::{Context, bail};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use dte_crypto::Keyring;
-use dte_domain::{ClassAction, ClassStatus};
 use dte_domain::class_rules::{check_draft, check_quota, check_submission};
+use dte_domain::{ClassAction, ClassStatus};
 use dte_store::{Actor, Applicant, NewActivation, NewEnrolment, NewPerson, Store};
 use dte_web::classes::enrol::{ACTIVATION_DAYS, Trainee, decide};
 use std::collections::HashSet;
@@ -232,7 +232,17 @@ impl Year<'_> {
             Err(refusals) => {
                 let reasons: Vec<String> = refusals
                     .into_iter()
-                    .map(|(index, reasons)| format!("第 {} 人：{}", index + 1, reasons.join("；")))
+                    .map(|(index, reasons)| {
+                        format!(
+                            "第 {} 人：{}",
+                            index + 1,
+                            reasons
+                                .iter()
+                                .map(|reason| reason.message.as_str())
+                                .collect::<Vec<_>>()
+                                .join("；")
+                        )
+                    })
                     .collect();
                 bail!(
                     "演示学员被拒绝招收（演示数据有误）：{}",
