@@ -485,6 +485,12 @@ async fn enrolment_decides_eligibility_and_a_trainee_activates_their_account(app
         upload(b"hello".to_vec(), "proof").await.unwrap().status(),
         422
     );
+    // A 4 MB scan is within the 5 MB limit; 6 MB is refused before it is stored.
+    let mut scan = b"%PDF-1.7\n".to_vec();
+    scan.resize(4 * 1024 * 1024, b' ');
+    assert_eq!(upload(scan.clone(), "proof").await.unwrap().status(), 201);
+    scan.resize(6 * 1024 * 1024, b' ');
+    assert_eq!(upload(scan, "proof").await.unwrap().status(), 413);
     let (status, bytes) = app
         .get_bytes(&format!("/api/v1/documents/{}", stored["id"]), &cast.city)
         .await;
