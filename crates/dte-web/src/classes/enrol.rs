@@ -133,19 +133,20 @@ pub async fn own_class(
     Ok(class)
 }
 
-/// The policy of the day the eligibility engine needs.
-pub async fn eligibility_context(state: &AppState) -> Result<EligibilityContext, AppError> {
-    let today = state.clock.today();
-    let enabled = state
-        .store
+/// The policy of `today` the eligibility engine needs: the subsidised categories enabled and
+/// the subsidised trainings allowed per year. Shared by the API, the pages and `dte demo`.
+pub async fn eligibility_context_on(
+    store: &dte_store::Store,
+    today: NaiveDate,
+) -> Result<EligibilityContext, dte_store::StoreError> {
+    let enabled = store
         .subsidy_categories(today)
         .await?
         .into_iter()
         .filter(|category| category.enabled)
         .map(|category| category.code)
         .collect();
-    let per_year = state
-        .store
+    let per_year = store
         .settings(today)
         .await?
         .into_iter()
@@ -156,6 +157,11 @@ pub async fn eligibility_context(state: &AppState) -> Result<EligibilityContext,
         enabled_subsidy_categories: enabled,
         subsidised_trainings_per_year: per_year,
     })
+}
+
+/// [`eligibility_context_on`] for a request, today.
+pub async fn eligibility_context(state: &AppState) -> Result<EligibilityContext, AppError> {
+    Ok(eligibility_context_on(&state.store, state.clock.today()).await?)
 }
 
 /// The subsidy categories of the day, for roster templates and forms.

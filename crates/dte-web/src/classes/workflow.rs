@@ -7,13 +7,14 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
 use chrono::Datelike;
+use chrono::NaiveDate;
 use dte_domain::class::{ClassAction, ClassStatus};
 use dte_domain::class_rules::{
     ClassContext, ClassPlan, InstitutionStanding, check_draft, check_quota, check_submission,
 };
 use dte_domain::reference::{InstitutionKind, SettingKey};
 use dte_domain::{Role, Scope};
-use dte_store::{ClassRow, NewClass, QuotaUsage};
+use dte_store::{ClassRow, NewClass, QuotaUsage, Store, StoreError};
 
 /// The institution the caller acts for, when they are a training institution's staff.
 fn own_institution(caller: &Caller) -> Result<i64, AppError> {
@@ -24,16 +25,18 @@ fn own_institution(caller: &Caller) -> Result<i64, AppError> {
         .ok_or_else(|| AppError::forbidden("只有培训机构可以开设和编辑班期"))
 }
 
-/// The reference data the rules need for this plan today.
-async fn context(
-    state: &AppState,
+/// The reference data the class rules need for this plan on `today`: the required hours of
+/// its occupation and level (附件5, from the catalog year of its start), the application lead
+/// time in force, and the institution's listing. `None` when the occupation or level is not in
+/// that year's catalog. Shared by the API, the pages and `dte demo`.
+pub async fn class_context(
+    store: &Store,
     plan: &ClassPlan,
     institution_id: i64,
-) -> Result<ClassContext, AppError> {
-    let today = state.clock.today();
-    let year = state.store.catalog_year(plan.start_date.year()).await?;
-    let required_hours = state
-        .store
+    today: NaiveDate,
+) -> Result<Option<ClassContext>, StoreError> {
+    let year = store.catalog_year(plan.start_date.year()).await?;
+    let Some(required_hours) = store
         .occupations(year)
         .await?
         .into_iter()
@@ -45,24 +48,16 @@ async fn context(
                 .find(|level| level.level == plan.level)
         })
         .map(|level| level.hours)
-        .ok_or_else(|| {
-            AppError::invalid(
-                "occupation",
-                format!(
-                    "职业编码 {} 不在 {year} 年的职业目录中",
-                    plan.occupation.as_str()
-                ),
-            )
-        })?;
-    let lead_days = state
-        .store
+    else {
+        return Ok(None);
+    };
+    let lead_days = store
         .settings(today)
         .await?
         .into_iter()
         .find(|setting| setting.key == SettingKey::ClassApplicationLeadDays)
         .map_or(15, |setting| u32::try_from(setting.value).unwrap_or(15));
-    let listing = state
-        .store
+    let listing = store
         .institutions(Some(InstitutionKind::Training), Some(&plan.occupation))
         .await?
         .into_iter()
@@ -73,7 +68,7 @@ async fn context(
                 .into_iter()
                 .find(|listing| listing.occupation_code == plan.occupation)
         });
-    Ok(ClassContext {
+    Ok(Some(ClassContext {
         today,
         required_hours,
         lead_days,
@@ -83,7 +78,27 @@ async fn context(
                 .is_none_or(|listing| listing.status == "active"),
             listed_for_occupation: listing.is_some(),
         },
-    })
+    }))
+}
+
+/// [`class_context`] for a request, today; an occupation outside the catalog names its field.
+async fn context(
+    state: &AppState,
+    plan: &ClassPlan,
+    institution_id: i64,
+) -> Result<ClassContext, AppError> {
+    class_context(&state.store, plan, institution_id, state.clock.today())
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "occupation",
+                format!(
+                    "职业编码 {} 的{}不在职业目录中",
+                    plan.occupation.as_str(),
+                    plan.level.label()
+                ),
+            )
+        })
 }
 
 fn new_class(parsed: &ParsedPlan, institution_id: i64) -> NewClass {

@@ -1,15 +1,14 @@
 //! The demo's classes as the rules see them: a row of `plans::CLASSES` made into the
 //! domain's `ClassPlan` and the store's `NewClass` (dates, timetable, venue, fence), and the
-//! reference data of a day that `class_rules` and `eligibility` need, read as the web layer
-//! reads it (`dte_web::classes::workflow` and `enrol::eligibility_context`, which take the
-//! day from the request's clock where the demo takes the day of its step).
+//! reference data of a day that `class_rules` and `eligibility` need, read by the web layer's
+//! own readers (`workflow::class_context`, `enrol::eligibility_context_on`) with the day of
+//! the demo's step where a request uses today.
 
 use super::plans::{ClassSpec, Fate, start_date, timetable};
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
-use dte_domain::class_rules::{ClassContext, ClassPlan, InstitutionStanding};
+use dte_domain::class_rules::{ClassContext, ClassPlan};
 use dte_domain::eligibility::EligibilityContext;
-use dte_domain::reference::{InstitutionKind, SettingKey};
 use dte_domain::{ClassStatus, OccupationCode};
 use dte_geo::{Fence, LatLon};
 use dte_store::{NewClass, Store};
@@ -118,78 +117,26 @@ pub async fn plan(store: &Store, spec: &ClassSpec, today: NaiveDate) -> anyhow::
     })
 }
 
-/// The reference data the class rules need on `today`, read as the web layer reads it.
+/// The reference data the class rules need on `today`, read by the web layer's own reader.
 pub async fn class_context(
     store: &Store,
     class: &Planned,
     today: NaiveDate,
 ) -> anyhow::Result<ClassContext> {
-    let plan = &class.plan;
-    let year = store.catalog_year(plan.start_date.year()).await?;
-    let required_hours = store
-        .occupations(year)
-        .await?
-        .into_iter()
-        .find(|occupation| occupation.code == plan.occupation)
-        .and_then(|occupation| {
-            occupation
-                .levels
-                .into_iter()
-                .find(|level| level.level == plan.level)
-        })
-        .map(|level| level.hours)
-        .context("职业目录缺少该职业或等级")?;
-    let lead_days = store
-        .settings(today)
-        .await?
-        .into_iter()
-        .find(|setting| setting.key == SettingKey::ClassApplicationLeadDays)
-        .map_or(15, |setting| u32::try_from(setting.value).unwrap_or(15));
-    let listing = store
-        .institutions(Some(InstitutionKind::Training), Some(&plan.occupation))
-        .await?
-        .into_iter()
-        .find(|institution| institution.id == class.new_class.institution_id)
-        .and_then(|institution| {
-            institution
-                .listings
-                .into_iter()
-                .find(|listing| listing.occupation_code == plan.occupation)
-        });
-    Ok(ClassContext {
+    dte_web::classes::workflow::class_context(
+        store,
+        &class.plan,
+        class.new_class.institution_id,
         today,
-        required_hours,
-        lead_days,
-        institution: InstitutionStanding {
-            active: listing
-                .as_ref()
-                .is_none_or(|listing| listing.status == "active"),
-            listed_for_occupation: listing.is_some(),
-        },
-    })
+    )
+    .await?
+    .context("职业目录缺少该职业或等级")
 }
 
-/// The policy of `today` the eligibility engine needs, read as the web layer reads it.
+/// The policy of `today` the eligibility engine needs, read by the web layer's own reader.
 pub async fn eligibility_context(
     store: &Store,
     today: NaiveDate,
 ) -> anyhow::Result<EligibilityContext> {
-    let enabled = store
-        .subsidy_categories(today)
-        .await?
-        .into_iter()
-        .filter(|category| category.enabled)
-        .map(|category| category.code)
-        .collect();
-    let per_year = store
-        .settings(today)
-        .await?
-        .into_iter()
-        .find(|setting| setting.key == SettingKey::SubsidisedTrainingsPerYear)
-        .map_or(1, |setting| u32::try_from(setting.value).unwrap_or(1));
-    Ok(EligibilityContext {
-        today,
-        enabled_subsidy_categories: enabled,
-        subsidised_trainings_per_year: per_year,
-    })
+    Ok(dte_web::classes::enrol::eligibility_context_on(store, today).await?)
 }
