@@ -71,6 +71,20 @@ struct SessionRecord {
     hours: i64,
 }
 
+impl From<SessionRecord> for SessionRow {
+    fn from(record: SessionRecord) -> SessionRow {
+        SessionRow {
+            id: record.id,
+            class_id: record.class_id,
+            date: record.session_date,
+            start: record.start_time,
+            end: record.end_time,
+            delivery: record.delivery,
+            hours: u32::try_from(record.hours.max(0)).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 impl Store {
     /// A class's sessions with their ids, in timetable order.
     pub async fn sessions_of_class(&self, class_id: i64) -> Result<Vec<SessionRow>, StoreError> {
@@ -81,18 +95,45 @@ impl Store {
         .bind(class_id)
         .fetch_all(pool)
         .await)?;
-        Ok(records
-            .into_iter()
-            .map(|record| SessionRow {
-                id: record.id,
-                class_id: record.class_id,
-                date: record.session_date,
-                start: record.start_time,
-                end: record.end_time,
-                delivery: record.delivery,
-                hours: u32::try_from(record.hours.max(0)).unwrap_or(u32::MAX),
-            })
-            .collect())
+        Ok(records.into_iter().map(SessionRow::from).collect())
+    }
+
+    /// One session by id.
+    pub async fn session(&self, session_id: i64) -> Result<Option<SessionRow>, StoreError> {
+        let record: Option<SessionRecord> = with_db!(self, pool => sqlx::query_as(
+            "SELECT id, class_id, session_date, start_time, end_time, delivery, hours
+             FROM class_sessions WHERE id = $1"
+        )
+        .bind(session_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(record.map(SessionRow::from))
+    }
+
+    /// The envelope of a session's code secret, storing `new_cipher` first if it has none:
+    /// the first to ask creates it, everyone gets the same one.
+    pub async fn session_secret(
+        &self,
+        session_id: i64,
+        new_cipher: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        let cipher: String = with_db!(self, pool => {
+            sqlx::query(
+                "INSERT INTO session_secrets (session_id, secret_cipher, created_at)
+                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(session_id)
+            .bind(new_cipher)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            sqlx::query_scalar("SELECT secret_cipher FROM session_secrets WHERE session_id = $1")
+                .bind(session_id)
+                .fetch_one(pool)
+                .await
+        })?;
+        Ok(cipher)
     }
 
     /// How many attempts of a session were accepted and how many refused.

@@ -35,6 +35,11 @@ pub fn shanghai_today(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Shanghai).date_naive()
 }
 
+/// An instant as a Liaoning wall-clock time, `HH:MM`.
+pub fn shanghai_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Shanghai).format("%H:%M").to_string()
+}
+
 impl std::fmt::Debug for Clock {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(formatter, "Clock({})", self.now())

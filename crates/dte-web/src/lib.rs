@@ -33,6 +33,8 @@ pub struct AppState {
     /// Encrypts personal data at rest and keys its blind indexes; loaded from outside the
     /// database (a key file or the environment).
     pub keyring: Arc<dte_crypto::Keyring>,
+    /// Writes check-ins in group commits (the 08:30 burst); see `dte_store::CheckInWriter`.
+    pub check_ins: dte_store::CheckInWriter,
 }
 
 impl std::fmt::Debug for AppState {

@@ -62,6 +62,8 @@ const ROSTER_READERS: &[Role] = &[
     Role::EvaluationInstitution,
     Role::Inspector,
 ];
+/// Trainees.
+const TRAINEES: &[Role] = &[Role::Trainee];
 /// Training institutions' staff.
 const TRAINING: &[Role] = &[Role::TrainingInstitution];
 /// Who decides on submitted classes: the city of the class's region, or the province.
@@ -126,6 +128,8 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("POST", "/api/v1/enrolments/{id}/documents", Roles(TRAINING), post(api::documents::upload).layer(axum::extract::DefaultBodyLimit::max(api::documents::MAX_DOCUMENT_BYTES + 64 * 1024))),
         route("GET", "/api/v1/enrolments/{id}/documents", Roles(ROSTER_READERS), get(api::documents::list)),
         route("GET", "/api/v1/documents/{id}", Roles(ROSTER_READERS), get(api::documents::download)),
+        route("GET", "/api/v1/sessions/{id}/code", Roles(TRAINING), get(api::check_ins::code)),
+        route("POST", "/api/v1/sessions/{id}/check-ins", Roles(TRAINEES), post(api::check_ins::create)),
         route("GET", "/api/v1/persons/{id}", Roles(PERSON_VIEWERS), get(api::persons::show)),
         route("GET", "/api/v1/quotas", Roles(QUOTA_READERS), get(api::quotas::list)),
         route("PUT", "/api/v1/quotas/{year}/{region}", Roles(PROVINCE), put(api::quotas::set)),

@@ -58,6 +58,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         public_url: config.public_url.into(),
         security: Arc::new(security),
         keyring: Arc::new(crate::keys::load_keyring(&config.data_dir)?),
+        // Up to 512 check-ins per durable commit, waiting at most 5 ms for company: see the
+        // burst benchmark (`cargo bench -p dte-store --bench check_in_burst`).
+        check_ins: dte_store::CheckInWriter::spawn(
+            store.clone(),
+            512,
+            std::time::Duration::from_millis(5),
+        ),
     };
     let served = match tls {
         None => dte_web::serve(listener, state, shutdown_signal()).await,

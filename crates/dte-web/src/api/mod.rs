@@ -4,6 +4,7 @@ pub mod activation;
 pub mod audit;
 pub mod catalog;
 pub mod certificates;
+pub mod check_ins;
 pub mod classes;
 pub mod documents;
 pub mod enrolments;

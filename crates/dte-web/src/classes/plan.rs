@@ -39,6 +39,26 @@ pub struct SessionInput {
     pub teacher: String,
 }
 
+impl FenceInput {
+    /// The fence as the geometry checks it, or why it is not one (in Chinese).
+    pub fn to_fence(&self) -> Result<Fence, String> {
+        let point =
+            |point: Point| LatLon::new(point.lat, point.lon).map_err(|error| error.to_string());
+        match self {
+            FenceInput::Circle { center, radius_m } => {
+                Fence::circle(point(*center)?, *radius_m).map_err(|error| error.to_string())
+            }
+            FenceInput::Polygon { vertices } => {
+                let points = vertices
+                    .iter()
+                    .map(|vertex| point(*vertex))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Fence::polygon(points).map_err(|error| error.to_string())
+            }
+        }
+    }
+}
+
 /// A class plan: what an institution sends to open a class or change a draft.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ClassInput {
@@ -153,26 +173,11 @@ pub fn parse(input: &ClassInput) -> Result<ParsedPlan, AppError> {
         ));
     }
     let venue = point("venue", input.venue, &mut errors);
-    let fence = match &input.fence {
-        FenceInput::Circle { center, radius_m } => {
-            point("fence", *center, &mut errors).and_then(|center| {
-                Fence::circle(center, *radius_m)
-                    .map_err(|error| errors.push(detail("fence", error.to_string())))
-                    .ok()
-            })
-        }
-        FenceInput::Polygon { vertices } => {
-            let points: Option<Vec<LatLon>> = vertices
-                .iter()
-                .map(|vertex| point("fence", *vertex, &mut errors))
-                .collect();
-            points.and_then(|points| {
-                Fence::polygon(points)
-                    .map_err(|error| errors.push(detail("fence", error.to_string())))
-                    .ok()
-            })
-        }
-    };
+    let fence = input
+        .fence
+        .to_fence()
+        .map_err(|message| errors.push(detail("fence", message)))
+        .ok();
     let start_date = date("start_date", &input.start_date, &mut errors);
     let end_date = date("end_date", &input.end_date, &mut errors);
     if input.sessions.len() > MAX_SESSIONS {

@@ -59,6 +59,11 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         keyring: std::sync::Arc::new(
             dte_crypto::Keyring::parse(&dte_crypto::Keyring::generate()).unwrap(),
         ),
+        check_ins: dte_store::CheckInWriter::spawn(
+            database.store.clone(),
+            64,
+            std::time::Duration::from_millis(2),
+        ),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());

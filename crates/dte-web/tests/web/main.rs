@@ -7,6 +7,7 @@
 mod helpers;
 mod accounts;
 mod api;
+mod attendance;
 mod browser;
 mod class_pages;
 mod classes;

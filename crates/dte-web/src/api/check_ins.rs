@@ -1,0 +1,42 @@
+//! Attendance: the classroom's rotating code (the institution's display) and trainees'
+//! check-ins and check-outs.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::classes::check_in::{self, CheckInAnswer, CheckInRequest, ClassroomCode};
+use crate::error::{AppError, AppJson, ErrorBody};
+use axum::extract::{Path, State};
+use axum::{Extension, Json};
+
+/// The code to show in the classroom now (the class's institution); it changes every 30 s and
+/// the previous one is still accepted.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/code", tag = "attendance", params(("id" = i64, Path, description = "Session id")), responses(
+    (status = 200, body = ClassroomCode, description = "The current code"),
+    (status = 404, body = ErrorBody, description = "No such session in scope"),
+))]
+pub async fn code(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Json<ClassroomCode>, AppError> {
+    Ok(Json(check_in::classroom_code(&state, &caller, id).await?))
+}
+
+/// A trainee checks in or out: inside the session's window, inside the fence allowing for the
+/// reported accuracy, with the classroom's current or previous code. Safe to retry with the same
+/// `idempotency_key`; the answer says whether it counted. A refusal (422) says why in Chinese
+/// and is kept as evidence.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/check-ins", tag = "attendance", params(("id" = i64, Path, description = "Session id")), request_body = CheckInRequest, responses(
+    (status = 200, body = CheckInAnswer, description = "Counted (now, or before)"),
+    (status = 422, body = ErrorBody, description = "Not counted; `violations` says why (window, fence, accuracy, code)"),
+))]
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    AppJson(request): AppJson<CheckInRequest>,
+) -> Result<Json<CheckInAnswer>, AppError> {
+    Ok(Json(
+        check_in::check_in(&state, &caller, id, &request).await?,
+    ))
+}

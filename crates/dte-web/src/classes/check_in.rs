@@ -1,0 +1,257 @@
+//! Check-in and check-out through the API (attendance issue, item 1): the classroom's rotating
+//! code for the institution's display, and a trainee's attempt decided by
+//! `dte_domain::attendance::decide_check` and written through the group-commit
+//! `CheckInWriter`. Every attempt is kept; a retry with the same idempotency key is answered
+//! with what the first made, and the answer says plainly whether it counted.
+
+use super::{class_for, plan::FenceInput};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{AppError, ErrorDetail};
+use dte_crypto::SessionSecret;
+use dte_domain::attendance::{Attempt, CheckKind, Timing, decide_check};
+use dte_domain::class::{ClassStatus, Delivery, SessionPlan};
+use dte_domain::{Role, Scope};
+use dte_geo::LatLon;
+use dte_store::{CheckInOutcome, ClassRow, NewCheckIn, SessionRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Associated data of a session secret's envelope.
+const SECRET_AD: &[u8] = b"session_secrets.secret";
+
+/// The classroom display's current code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClassroomCode {
+    pub session_id: i64,
+    /// Six digits; the previous code is accepted too.
+    pub code: String,
+    /// Seconds until the next code.
+    pub seconds_left: u64,
+}
+
+/// A trainee's attempt, as the check-in page sends it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckInRequest {
+    /// `in` (签到) or `out` (签退); `check_in`/`check_out` are accepted too.
+    pub kind: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// The browser's reported accuracy in metres.
+    pub accuracy_m: f64,
+    /// The code shown in the classroom.
+    pub code: String,
+    /// A stable id the page keeps for this browser.
+    pub device_id: String,
+    /// A fresh key per attempt; a retry of the same attempt sends the same key.
+    pub idempotency_key: String,
+}
+
+/// Whether the attempt counted, in words for the trainee.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckInAnswer {
+    /// Whether this check-in (or check-out) counts for attendance.
+    pub counted: bool,
+    /// `recorded`, `repeated` (the same attempt again) or `already` (counted before).
+    pub outcome: String,
+    pub message: String,
+}
+
+fn session_plan(session: &SessionRow) -> SessionPlan {
+    SessionPlan {
+        date: session.date,
+        start: session.start,
+        end: session.end,
+        delivery: Delivery::parse(&session.delivery).unwrap_or(Delivery::Offline),
+        hours: session.hours,
+        teacher: String::new(),
+    }
+}
+
+/// The session and its class, if the caller's scope holds the class.
+async fn session_in_scope(
+    state: &AppState,
+    caller: &Caller,
+    session_id: i64,
+) -> Result<(SessionRow, ClassRow), AppError> {
+    let not_found = || {
+        AppError::not_found(
+            "session_not_found",
+            format!("未找到编号为 {session_id} 的课次"),
+        )
+    };
+    let session = state
+        .store
+        .session(session_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let class = class_for(state, caller, session.class_id).await?;
+    Ok((session, class))
+}
+
+/// The session's secret, created on first use and kept encrypted.
+async fn secret(state: &AppState, session_id: i64) -> Result<SessionSecret, AppError> {
+    let fresh = SessionSecret::generate();
+    let cipher = state.keyring.encrypt(&fresh.to_hex(), SECRET_AD);
+    let stored = state
+        .store
+        .session_secret(session_id, &cipher, state.clock.now())
+        .await?;
+    let hex = state
+        .keyring
+        .decrypt(&stored, SECRET_AD)
+        .map_err(AppError::internal)?;
+    SessionSecret::from_hex(&hex)
+        .ok_or_else(|| AppError::internal("stored session secret is not hex"))
+}
+
+/// The code to show in the classroom, for the institution running the class.
+pub async fn classroom_code(
+    state: &AppState,
+    caller: &Caller,
+    session_id: i64,
+) -> Result<ClassroomCode, AppError> {
+    let (session, class) = session_in_scope(state, caller, session_id).await?;
+    let user = caller.user();
+    if user.and_then(|user| user.institution_id) != Some(class.institution_id)
+        || user.map(|user| user.role) != Some(Role::TrainingInstitution)
+    {
+        return Err(AppError::forbidden("只有开班的培训机构可以显示签到码"));
+    }
+    let secret = secret(state, session.id).await?;
+    let now = state.clock.now().timestamp();
+    Ok(ClassroomCode {
+        session_id,
+        code: dte_crypto::rotating_code::code_at(&secret, now),
+        seconds_left: dte_crypto::rotating_code::seconds_until_next_code(now),
+    })
+}
+
+/// A trainee checks in or out of a session of a class they are enrolled in.
+pub async fn check_in(
+    state: &AppState,
+    caller: &Caller,
+    session_id: i64,
+    request: &CheckInRequest,
+) -> Result<CheckInAnswer, AppError> {
+    let Some(Scope::Person(person_id)) = caller.user().map(|user| user.scope()) else {
+        return Err(AppError::forbidden("只有学员本人可以签到"));
+    };
+    let kind = match request.kind.trim() {
+        "in" => Some(CheckKind::CheckIn),
+        "out" => Some(CheckKind::CheckOut),
+        other => CheckKind::parse(other),
+    }
+    .ok_or_else(|| AppError::invalid("kind", "kind 应为 in（签到）或 out（签退）"))?;
+    let position = LatLon::new(request.lat, request.lon)
+        .map_err(|error| AppError::invalid("lat", error.to_string()))?;
+    if !request.accuracy_m.is_finite() || request.accuracy_m < 0.0 {
+        return Err(AppError::invalid(
+            "accuracy_m",
+            "定位精度应为不小于 0 的米数",
+        ));
+    }
+    let device_id = request.device_id.trim();
+    let key = request.idempotency_key.trim();
+    if device_id.is_empty() || device_id.len() > 100 {
+        return Err(AppError::invalid(
+            "device_id",
+            "缺少设备标识，请刷新签到页面后重试",
+        ));
+    }
+    if key.is_empty() || key.len() > 100 {
+        return Err(AppError::invalid(
+            "idempotency_key",
+            "缺少请求标识，请刷新签到页面后重试",
+        ));
+    }
+    let (session, class) = session_in_scope(state, caller, session_id).await?;
+    if !matches!(class.status, ClassStatus::Approved | ClassStatus::Running) {
+        return Err(AppError::conflict(
+            "class_not_running",
+            format!("班期当前状态为“{}”，不能签到", class.status.label()),
+        ));
+    }
+    let fence: FenceInput = serde_json::from_str(&class.fence_json).map_err(AppError::internal)?;
+    let fence = fence.to_fence().map_err(AppError::internal)?;
+    let now = state.clock.now();
+    let secret = secret(state, session.id).await?;
+    let attempt = Attempt {
+        kind,
+        at: now,
+        position,
+        accuracy_m: request.accuracy_m,
+        code_accepted: dte_crypto::rotating_code::accepts(&secret, &request.code, now.timestamp()),
+    };
+    let decision = decide_check(&session_plan(&session), &fence, &attempt);
+    let record = NewCheckIn {
+        session_id: session.id,
+        class_id: class.id,
+        person_id,
+        kind: if kind == CheckKind::CheckIn {
+            "in"
+        } else {
+            "out"
+        },
+        at: now,
+        lat: position.lat,
+        lon: position.lon,
+        accuracy_m: request.accuracy_m,
+        device_id: device_id.to_owned(),
+        distance_outside_m: match &decision {
+            Ok(verdict) => verdict.distance_outside_fence_m,
+            Err(_) => dte_geo::distance_outside_fence_m(&fence, position),
+        },
+        late: matches!(&decision, Ok(verdict) if matches!(verdict.timing, Timing::Late { .. })),
+        accepted: decision.is_ok(),
+        refusal: decision.as_ref().err().map(|refusals| {
+            refusals
+                .iter()
+                .map(|refusal| refusal.code())
+                .collect::<Vec<_>>()
+                .join(",")
+        }),
+        idempotency_key: format!("{person_id}:{key}"),
+    };
+    let outcome = state.check_ins.submit(record).await?;
+    let label = kind.label();
+    match (outcome, &decision) {
+        (CheckInOutcome::AlreadyDone { at, .. }, _) => Ok(CheckInAnswer {
+            counted: true,
+            outcome: "already".into(),
+            message: format!(
+                "您已于 {} {}成功，本次不重复计入",
+                crate::clock::shanghai_time(at),
+                label
+            ),
+        }),
+        (
+            CheckInOutcome::Recorded { accepted: true, .. }
+            | CheckInOutcome::Repeated { accepted: true, .. },
+            Ok(verdict),
+        ) => Ok(CheckInAnswer {
+            counted: true,
+            outcome: if matches!(outcome, CheckInOutcome::Recorded { .. }) {
+                "recorded"
+            } else {
+                "repeated"
+            }
+            .into(),
+            message: verdict.message(),
+        }),
+        (_, Err(refusals)) => Err(AppError::violations(
+            refusals
+                .iter()
+                .map(|refusal| ErrorDetail {
+                    code: refusal.code().into(),
+                    message: format!("{label}未成功：{}", refusal.message()),
+                    field: None,
+                    violations: Vec::new(),
+                })
+                .collect(),
+        )),
+        (_, Ok(_)) => Err(AppError::internal(
+            "a refused record for an accepted attempt",
+        )),
+    }
+}
