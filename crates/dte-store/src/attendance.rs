@@ -8,6 +8,7 @@
 //! attributable record (who, when, where, which device). Corrections, which change what
 //! counts, are audited.
 
+use crate::error::count;
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use std::sync::Arc;
@@ -80,7 +81,7 @@ impl From<SessionRecord> for SessionRow {
             start: record.start_time,
             end: record.end_time,
             delivery: record.delivery,
-            hours: u32::try_from(record.hours.max(0)).unwrap_or(u32::MAX),
+            hours: count(record.hours),
         }
     }
 }
@@ -110,30 +111,39 @@ impl Store {
         Ok(record.map(SessionRow::from))
     }
 
-    /// The envelope of a session's code secret, storing `new_cipher` first if it has none:
-    /// the first to ask creates it, everyone gets the same one.
-    pub async fn session_secret(
+    /// The envelope of a session's code secret, if one was made (a read: the check-in path
+    /// calls it for every attempt).
+    pub async fn session_secret(&self, session_id: i64) -> Result<Option<String>, StoreError> {
+        let cipher: Option<String> = with_db!(self, pool => sqlx::query_scalar(
+            "SELECT secret_cipher FROM session_secrets WHERE session_id = $1"
+        )
+        .bind(session_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(cipher)
+    }
+
+    /// Stores `new_cipher` as a session's code secret unless it has one, and answers the one
+    /// kept: the first to ask creates it, everyone gets the same one.
+    pub async fn create_session_secret(
         &self,
         session_id: i64,
         new_cipher: &str,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
-        let cipher: String = with_db!(self, pool => {
-            sqlx::query(
-                "INSERT INTO session_secrets (session_id, secret_cipher, created_at)
-                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            )
-            .bind(session_id)
-            .bind(new_cipher)
-            .bind(now)
-            .execute(pool)
-            .await?;
-            sqlx::query_scalar("SELECT secret_cipher FROM session_secrets WHERE session_id = $1")
-                .bind(session_id)
-                .fetch_one(pool)
-                .await
-        })?;
-        Ok(cipher)
+        with_db!(self, pool => sqlx::query(
+            "INSERT INTO session_secrets (session_id, secret_cipher, created_at)
+             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(session_id)
+        .bind(new_cipher)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        self.session_secret(session_id)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// How many attempts of a session were accepted and how many refused.
@@ -146,7 +156,6 @@ impl Store {
         .bind(session_id)
         .fetch_one(pool)
         .await)?;
-        let count = |value: i64| u32::try_from(value.max(0)).unwrap_or(u32::MAX);
         Ok((count(accepted), count(refused)))
     }
 

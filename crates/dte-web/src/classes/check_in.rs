@@ -89,20 +89,31 @@ async fn session_in_scope(
     Ok((session, class))
 }
 
-/// The session's secret, created on first use and kept encrypted.
-async fn secret(state: &AppState, session_id: i64) -> Result<SessionSecret, AppError> {
-    let fresh = SessionSecret::generate();
-    let cipher = state.keyring.encrypt(&fresh.to_hex(), SECRET_AD);
-    let stored = state
-        .store
-        .session_secret(session_id, &cipher, state.clock.now())
-        .await?;
+/// Opens a stored secret envelope.
+fn open_secret(state: &AppState, cipher: &str) -> Result<SessionSecret, AppError> {
     let hex = state
         .keyring
-        .decrypt(&stored, SECRET_AD)
+        .decrypt(cipher, SECRET_AD)
         .map_err(AppError::internal)?;
     SessionSecret::from_hex(&hex)
         .ok_or_else(|| AppError::internal("stored session secret is not hex"))
+}
+
+/// The session's secret for the classroom display: created on first use, kept encrypted.
+async fn display_secret(state: &AppState, session_id: i64) -> Result<SessionSecret, AppError> {
+    let cipher = match state.store.session_secret(session_id).await? {
+        Some(cipher) => cipher,
+        None => {
+            let fresh = state
+                .keyring
+                .encrypt(&SessionSecret::generate().to_hex(), SECRET_AD);
+            state
+                .store
+                .create_session_secret(session_id, &fresh, state.clock.now())
+                .await?
+        }
+    };
+    open_secret(state, &cipher)
 }
 
 /// The code to show in the classroom, for the institution running the class.
@@ -118,7 +129,7 @@ pub async fn classroom_code(
     {
         return Err(AppError::forbidden("只有开班的培训机构可以显示签到码"));
     }
-    let secret = secret(state, session.id).await?;
+    let secret = display_secret(state, session.id).await?;
     let now = state.clock.now().timestamp();
     Ok(ClassroomCode {
         session_id,
@@ -175,13 +186,21 @@ pub async fn check_in(
     let fence: FenceInput = serde_json::from_str(&class.fence_json).map_err(AppError::internal)?;
     let fence = fence.to_fence().map_err(AppError::internal)?;
     let now = state.clock.now();
-    let secret = secret(state, session.id).await?;
+    // A check-in only reads the secret: with none, no code was ever shown, so none is right.
+    let code_accepted = match state.store.session_secret(session.id).await? {
+        Some(cipher) => dte_crypto::rotating_code::accepts(
+            &open_secret(state, &cipher)?,
+            &request.code,
+            now.timestamp(),
+        ),
+        None => false,
+    };
     let attempt = Attempt {
         kind,
         at: now,
         position,
         accuracy_m: request.accuracy_m,
-        code_accepted: dte_crypto::rotating_code::accepts(&secret, &request.code, now.timestamp()),
+        code_accepted,
     };
     let decision = decide_check(&session_plan(&session), &fence, &attempt);
     let record = NewCheckIn {
