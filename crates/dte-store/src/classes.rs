@@ -5,6 +5,7 @@
 //! change is audited in the same transaction.
 
 use crate::audit::{Actor, AppendAudit};
+use crate::error::{corrupt, count};
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use dte_domain::class::{ClassStatus, Delivery, Funding, SessionPlan};
@@ -157,14 +158,6 @@ struct QuotaChangeRecord {
     reason: String,
     changed_by: Option<String>,
     changed_at: DateTime<Utc>,
-}
-
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {value}"))
-}
-
-fn count(value: i64) -> u32 {
-    u32::try_from(value.max(0)).unwrap_or(u32::MAX)
 }
 
 impl TryFrom<ClassRecord> for ClassRow {

@@ -8,6 +8,7 @@
 
 use crate::audit::{Actor, AppendAudit};
 use crate::classes::ClassRow;
+use crate::error::{corrupt, count};
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use dte_domain::class::{ClassStatus, Funding};
@@ -304,10 +305,6 @@ impl From<DocumentRecord> for DocumentMeta {
     }
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {value}"))
-}
-
 impl TryFrom<PriorRecord> for PriorEnrolment {
     type Error = StoreError;
     fn try_from(record: PriorRecord) -> Result<PriorEnrolment, StoreError> {
@@ -349,7 +346,7 @@ impl TryFrom<RosterRecord> for RosterEntry {
             subsidised: record.subsidised,
             active: record.status == "active",
             commitment_signed: record.commitment_signed_at.is_some(),
-            documents: u32::try_from(record.documents.max(0)).unwrap_or(u32::MAX),
+            documents: count(record.documents),
             account_status: record.account_status,
             username: record.username,
         })

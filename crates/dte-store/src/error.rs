@@ -46,3 +46,13 @@ impl From<sqlx::Error> for StoreError {
         StoreError::Database(error)
     }
 }
+
+/// A stored value that does not read back as its type: names what and shows the value.
+pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value}"))
+}
+
+/// A stored count (never negative) as `u32`, saturating.
+pub(crate) fn count(value: i64) -> u32 {
+    u32::try_from(value.max(0)).unwrap_or(u32::MAX)
+}
