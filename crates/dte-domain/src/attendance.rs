@@ -35,7 +35,10 @@ pub use check_in::{
     MAX_ACCURACY_ALLOWANCE_M, MAX_ACCURACY_M, Refusal, Timing, Verdict, Window, decide_check,
 };
 pub use correction::{CorrectionReason, CorrectionReasonError, MAX_CORRECTION_REASON_CHARS};
-pub use ledger::{AttendanceMismatch, HoursLedger, Punch, SessionAttendance, hours_ledger};
+pub use ledger::{
+    AttendanceMismatch, HoursLedger, Punch, SessionAttendance, counted_punch, hours_ledger,
+    offline_attendance,
+};
 pub use online::{
     HEARTBEAT_GAP_MAX_SECONDS, Heartbeat, OnlineCredit, PRESENCE_ANSWER_SECONDS, PresenceCheck,
     credited_hours, online_credit, presence_check_schedule,

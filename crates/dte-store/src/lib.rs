@@ -10,6 +10,7 @@ mod attendance;
 mod audit;
 mod catalog;
 mod classes;
+mod corrections;
 mod enrolments;
 mod error;
 pub mod testing;
@@ -25,6 +26,7 @@ pub use catalog::{
     SettingRow, SubsidyCategoryRow,
 };
 pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, QuotaUsage};
+pub use corrections::{AcceptedCheck, CorrectionRow, NewCorrection, SessionCounts};
 pub use enrolments::*;
 pub use error::StoreError;
 

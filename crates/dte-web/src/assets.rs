@@ -22,6 +22,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/dte.js"),
     ),
     (
+        "check-in.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/check-in.js"),
+    ),
+    (
         "logo.svg",
         "image/svg+xml",
         include_bytes!("../assets/logo.svg"),

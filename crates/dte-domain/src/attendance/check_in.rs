@@ -326,8 +326,9 @@ impl Refusal {
     }
 }
 
-/// On time, late after the start (check-in) or early before the end (check-out).
-fn timing(session: &SessionPlan, kind: CheckKind, now: NaiveDateTime) -> Timing {
+/// On time, late after the start (check-in) or early before the end (check-out), for a
+/// moment in China's wall-clock time.
+pub(super) fn timing(session: &SessionPlan, kind: CheckKind, now: NaiveDateTime) -> Timing {
     match kind {
         CheckKind::CheckIn => {
             let start = session.date.and_time(session.start);

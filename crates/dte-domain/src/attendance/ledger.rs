@@ -16,10 +16,12 @@
 //! session; and the online hours counted can never make more than half of the trainee's
 //! counted hours (the plan's 四（一）, through `class_rules::online_hours_limit`).
 
-use super::check_in::Timing;
+use super::check_in::{CheckKind, Timing, Window, timing};
 use super::online::credited_hours;
+use super::shanghai_local;
 use crate::class::{Delivery, SessionPlan};
 use crate::class_rules::{online_hours_limit, timetable_hours};
+use chrono::{DateTime, Utc};
 
 /// A check-in or check-out as recorded: its timing, and whether the institution made or
 /// changed it by a correction.
@@ -211,6 +213,51 @@ impl HoursLedger {
         {
             self.corrected_sessions += 1;
         }
+    }
+}
+
+/// A trainee's check-in (or check-out) of an offline session as it counts, from the accepted
+/// record (`accepted_at`) and the institution's latest correction of it (`Some(true)`: the
+/// trainee was there, 补签; `Some(false)`: the record does not count). The latest correction
+/// decides (SPEC step 4: "the institution may correct a record only with a reason"); a 补签
+/// counts as on time, because the institution vouches for the whole session, and is marked
+/// corrected so that the ledger and the `many_corrections` flag see it.
+pub fn counted_punch(
+    session: &SessionPlan,
+    kind: CheckKind,
+    accepted_at: Option<DateTime<Utc>>,
+    latest_correction: Option<bool>,
+) -> Option<Punch> {
+    match latest_correction {
+        Some(true) => Some(Punch {
+            timing: Timing::OnTime,
+            corrected: true,
+        }),
+        Some(false) => None,
+        None => accepted_at.map(|at| Punch {
+            timing: timing(session, kind, shanghai_local(at)),
+            corrected: false,
+        }),
+    }
+}
+
+/// An offline session's attendance at `as_of`: upcoming until its check-out window closes
+/// (a trainee may still check out), then what was counted, or absent.
+pub fn offline_attendance(
+    session: &SessionPlan,
+    as_of: DateTime<Utc>,
+    check_in: Option<Punch>,
+    check_out: Option<Punch>,
+) -> SessionAttendance {
+    if shanghai_local(as_of) <= Window::of(session, CheckKind::CheckOut).closes {
+        return SessionAttendance::Upcoming;
+    }
+    match (check_in, check_out) {
+        (None, None) => SessionAttendance::Absent,
+        _ => SessionAttendance::Offline {
+            check_in,
+            check_out,
+        },
     }
 }
 

@@ -3,9 +3,12 @@
 
 use crate::AppState;
 use crate::auth::Caller;
+use crate::classes::attendance::{self, CorrectionRequest};
 use crate::classes::check_in::{self, CheckInAnswer, CheckInRequest, ClassroomCode};
 use crate::error::{AppError, AppJson, ErrorBody};
+use crate::wire::{CorrectionCreated, Ledger};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::{Extension, Json};
 
 /// The code to show in the classroom now (the class's institution); it changes every 30 s and
@@ -39,4 +42,37 @@ pub async fn create(
     Ok(Json(
         check_in::check_in(&state, &caller, id, &request).await?,
     ))
+}
+
+/// The institution corrects a trainee's check-in or check-out (补签, or a record that does not
+/// count), always with a reason; audited as `attendance.correct` and counted by the
+/// `many_corrections` risk flag.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/corrections", tag = "attendance", params(("id" = i64, Path, description = "Session id")), request_body = CorrectionRequest, responses(
+    (status = 201, body = CorrectionCreated, description = "Recorded"),
+    (status = 422, body = ErrorBody, description = "No reason, a wrong kind, an online session, or a person not on the roster"),
+    (status = 403, body = ErrorBody, description = "Not the institution running the class"),
+))]
+pub async fn correct(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    AppJson(request): AppJson<CorrectionRequest>,
+) -> Result<(StatusCode, Json<CorrectionCreated>), AppError> {
+    let id = attendance::correct(&state, &caller, id, &request).await?;
+    Ok((StatusCode::CREATED, Json(CorrectionCreated { id })))
+}
+
+/// A class's hours ledger (学时台账): each active trainee's offline and online hours, the
+/// attendance rate and what completion still needs. A trainee sees only their own line.
+#[utoipa::path(get, path = "/api/v1/classes/{id}/attendance", tag = "attendance", params(("id" = i64, Path, description = "Class id")), responses(
+    (status = 200, body = Ledger, description = "The ledger"),
+    (status = 404, body = ErrorBody, description = "No such class in scope"),
+))]
+pub async fn ledger(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Json<Ledger>, AppError> {
+    let ledger = attendance::class_ledger(&state, &caller, id).await?;
+    Ok(Json(Ledger::from(&ledger)))
 }

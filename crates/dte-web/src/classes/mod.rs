@@ -4,6 +4,7 @@
 //! stay short by calling these functions; no rule of the plan is written here, only which
 //! rule applies when and with which reference data.
 
+pub mod attendance;
 pub mod check_in;
 pub mod enrol;
 pub mod plan;

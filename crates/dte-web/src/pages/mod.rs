@@ -3,6 +3,7 @@
 pub mod account;
 pub mod activation;
 pub mod api_reference;
+pub mod attendance;
 pub mod audit;
 pub mod catalog;
 pub mod classes;

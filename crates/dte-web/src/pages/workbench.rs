@@ -164,6 +164,11 @@ fn tasks(role: Role) -> Vec<Task> {
             vec![audit, account]
         }
         Role::Trainee => vec![
+            task(
+                "/check-in",
+                "课堂签到",
+                "到达培训场地后扫码或输入签到码，签到签退",
+            ),
             task("/classes", "我的培训", "我报名的班期、课表与培训地点"),
             account,
         ],

@@ -208,5 +208,7 @@ impl From<SubsidyCategoryRow> for SubsidyCategory {
     }
 }
 
+mod attendance;
 mod classes;
+pub use attendance::{CorrectionCreated, Ledger, LedgerLine};
 pub use classes::{ClassDetail, ClassSummary, QuotaLine, RosterLine};

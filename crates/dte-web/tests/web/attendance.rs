@@ -11,15 +11,51 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 both_backends!(a_trainee_checks_in_once_inside_the_fence_with_the_classroom_code);
+both_backends!(corrections_need_the_institution_and_a_reason_and_count_in_the_ledger);
+both_backends!(the_check_in_pages_show_todays_session_and_the_classroom_code_as_qr);
 
 /// A running class of 大连理工大学 at its campus with a session starting now (12:00 in
 /// Shanghai), two enrolled trainees with accounts. Answers (session id, trainee usernames).
 async fn class_in_session(app: &TestApp) -> (i64, [String; 2]) {
+    let today = shanghai_today();
+    let class = class_with(app, vec![offline_session(today, 12, 16)]).await;
+    (class.sessions[0], class.usernames)
+}
+
+/// Today's date in Shanghai at the tests' fixed "now".
+fn shanghai_today() -> chrono::NaiveDate {
+    test_now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+}
+
+/// A 4-hour offline session on `date` from `start` to `end` o'clock.
+fn offline_session(date: chrono::NaiveDate, start: u32, end: u32) -> SessionPlan {
+    SessionPlan {
+        date,
+        start: NaiveTime::from_hms_opt(start, 0, 0).unwrap(),
+        end: NaiveTime::from_hms_opt(end, 0, 0).unwrap(),
+        delivery: Delivery::Offline,
+        hours: 4,
+        teacher: "王老师".into(),
+    }
+}
+
+/// An approved class and who is in it.
+struct TestClass {
+    id: i64,
+    sessions: Vec<i64>,
+    usernames: [String; 2],
+    persons: [i64; 2],
+}
+
+/// An approved class of 大连理工大学 at its campus with these sessions and two enrolled
+/// trainees with accounts.
+async fn class_with(app: &TestApp, sessions: Vec<SessionPlan>) -> TestClass {
     let store = &app.database.store;
     let actor = Actor::system(test_now());
-    let today = test_now()
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .date_naive();
+    let first_day = sessions.iter().map(|session| session.date).min().unwrap();
+    let last_day = sessions.iter().map(|session| session.date).max().unwrap();
     let institution = store
         .institution_id_by_name("大连理工大学")
         .await
@@ -39,17 +75,10 @@ async fn class_in_session(app: &TestApp) -> (i64, [String; 2]) {
         fence_json:
             json!({"kind": "circle", "center": {"lat": 38.88, "lon": 121.53}, "radius_m": 300.0})
                 .to_string(),
-        start_date: today,
-        end_date: today,
+        start_date: first_day,
+        end_date: last_day,
         capacity: 30,
-        sessions: vec![SessionPlan {
-            date: today,
-            start: NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
-            end: NaiveTime::from_hms_opt(16, 0, 0).unwrap(),
-            delivery: Delivery::Offline,
-            hours: 4,
-            teacher: "王老师".into(),
-        }],
+        sessions,
     };
     let id = store.create_class(&class, &actor).await.unwrap();
     store
@@ -119,8 +148,19 @@ async fn class_in_session(app: &TestApp) -> (i64, [String; 2]) {
         store.create_user(&user, test_now()).await.unwrap();
         usernames.push(username);
     }
-    let session = store.sessions_of_class(id).await.unwrap()[0].id;
-    (session, [usernames[0].clone(), usernames[1].clone()])
+    let sessions = store
+        .sessions_of_class(id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|session| session.id)
+        .collect();
+    TestClass {
+        id,
+        sessions,
+        usernames: [usernames[0].clone(), usernames[1].clone()],
+        persons: [enrolled[0].person_id, enrolled[1].person_id],
+    }
 }
 
 fn attempt(kind: &str, lat: f64, code: &str, key: &str) -> Value {
@@ -269,4 +309,272 @@ async fn a_trainee_checks_in_once_inside_the_fence_with_the_classroom_code(app: 
         )
         .await;
     assert_eq!(status, 403);
+}
+
+async fn corrections_need_the_institution_and_a_reason_and_count_in_the_ledger(app: TestApp) {
+    let today = shanghai_today();
+    let yesterday = today.pred_opt().unwrap();
+    let class = class_with(
+        &app,
+        vec![
+            offline_session(yesterday, 8, 12),
+            offline_session(today, 12, 16),
+        ],
+    )
+    .await;
+    let [past, _now] = [class.sessions[0], class.sessions[1]];
+    let [first, second] = class.persons;
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    app.create_user(Role::CityAdmin, "dalian").await;
+    let institution = app.own_token("dlut").await;
+    let city = app.own_token("dalian").await;
+    let trainee = app.own_token(&class.usernames[0]).await;
+    let path = format!("/api/v1/sessions/{past}/corrections");
+    let correction = |person: i64, kind: &str, present: bool, reason: &str| json!({"person_id": person, "kind": kind, "present": present, "reason": reason});
+    // Refusals: no reason, a wrong kind, a person not on the roster, the wrong roles.
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &path,
+            &institution,
+            Some(correction(first, "in", true, "  ")),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("reason")),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("原因"),
+        "{body}"
+    );
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &path,
+            &institution,
+            Some(correction(first, "sideways", true, "定位失败")),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("kind")),
+        "{body}"
+    );
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &path,
+            &institution,
+            Some(correction(999_999, "in", true, "定位失败")),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("person_id")),
+        "{body}"
+    );
+    for token in [&trainee, &city] {
+        let (status, _) = app
+            .send_json(
+                Method::POST,
+                &path,
+                token,
+                Some(correction(first, "in", true, "定位失败")),
+            )
+            .await;
+        assert_eq!(status, 403);
+    }
+    // Nothing counted yet: yesterday's session is over and absent for both.
+    let ledger_path = format!("/api/v1/classes/{}/attendance", class.id);
+    let (status, ledger) = app
+        .send_json(Method::GET, &ledger_path, &institution, None)
+        .await;
+    assert_eq!(status, 200, "{ledger}");
+    assert_eq!(ledger["items"].as_array().unwrap().len(), 2);
+    assert_eq!(ledger["items"][0]["total_hours"], 0, "{ledger}");
+    assert_eq!(ledger["items"][0]["timetable_hours"], 8, "{ledger}");
+    assert_eq!(ledger["items"][0]["upcoming_hours"], 4, "{ledger}");
+    // The first trainee's phone could not get a fix: the institution makes up both records.
+    for kind in ["in", "out"] {
+        let (status, body) = app
+            .send_json(
+                Method::POST,
+                &path,
+                &institution,
+                Some(correction(
+                    first,
+                    kind,
+                    true,
+                    "学员手机无法定位，教师现场核实出勤",
+                )),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        assert!(body["id"].as_i64().unwrap() > 0);
+    }
+    let (_, ledger) = app
+        .send_json(Method::GET, &ledger_path, &institution, None)
+        .await;
+    let line = |person: i64| {
+        ledger["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|line| line["person_id"] == person)
+            .cloned()
+            .unwrap()
+    };
+    let corrected = line(first);
+    assert_eq!(corrected["offline_hours"], 4, "{corrected}");
+    assert_eq!(corrected["corrected_sessions"], 1, "{corrected}");
+    assert_eq!(corrected["attendance_percent"], 50, "{corrected}");
+    assert_eq!(corrected["meets_minimum"], false, "{corrected}");
+    assert_eq!(
+        corrected["can_still_complete"], true,
+        "90 % of 8 hours is 8: today's session can still bring the total there"
+    );
+    assert_eq!(line(second)["offline_hours"], 0);
+    // A later correction voids the check-in: the session no longer counts.
+    let (status, _) = app
+        .send_json(
+            Method::POST,
+            &path,
+            &institution,
+            Some(correction(first, "in", false, "复核录像，该学员当天未到场")),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, ledger) = app
+        .send_json(Method::GET, &ledger_path, &institution, None)
+        .await;
+    let voided = ledger["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["person_id"] == first)
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (
+            voided["offline_hours"].as_u64(),
+            voided["incomplete_sessions"].as_u64()
+        ),
+        (Some(0), Some(1)),
+        "{voided}"
+    );
+    // A trainee sees only their own line.
+    let (status, own) = app
+        .send_json(Method::GET, &ledger_path, &trainee, None)
+        .await;
+    assert_eq!(status, 200);
+    let items = own["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["person_id"], first);
+    // Each correction is audited with its reason.
+    let entries = app
+        .database
+        .store
+        .audit_entries(
+            &dte_store::AuditFilter {
+                action_prefix: Some("attendance.correct".into()),
+                ..Default::default()
+            },
+            None,
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 3);
+    assert!(entries.iter().all(|entry| entry.actor_username == "dlut"));
+    assert!(entries[0].after_json.as_deref().unwrap().contains("录像"));
+}
+
+async fn the_check_in_pages_show_todays_session_and_the_classroom_code_as_qr(app: TestApp) {
+    let (session, [first, _]) = class_in_session(&app).await;
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    let institution = app.own_token("dlut").await;
+    let trainee = app.own_token(&first).await;
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    // The trainee's list of today's sessions links to the check-in page.
+    let (status, list) = app.get_bytes("/check-in", &trainee).await;
+    let list = text(list);
+    assert_eq!(status, 200, "{list}");
+    assert!(
+        list.contains(&format!("href=\"/check-in/{session}\"")),
+        "{list}"
+    );
+    assert!(list.contains("未签到"), "{list}");
+    // A scanned QR opens the page with the code filled in (digits only).
+    let (status, page) = app
+        .get_bytes(&format!("/check-in/{session}?code=12a3456"), &trainee)
+        .await;
+    let page = text(page);
+    assert_eq!(status, 200);
+    assert!(page.contains("value=\"123456\""), "{page}");
+    assert!(page.contains("/assets/check-in.js"), "{page}");
+    // The classroom display: the fragment carries a QR and the same digits as the API.
+    let (status, shown) = app
+        .send_json(
+            Method::GET,
+            &format!("/api/v1/sessions/{session}/code"),
+            &institution,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let code = shown["code"].as_str().unwrap();
+    let (status, display) = app
+        .get_bytes(&format!("/sessions/{session}/display"), &institution)
+        .await;
+    assert_eq!(status, 200);
+    assert!(text(display).contains(&format!("/sessions/{session}/display/code")));
+    let (status, fragment) = app
+        .get_bytes(&format!("/sessions/{session}/display/code"), &institution)
+        .await;
+    let fragment = text(fragment);
+    assert_eq!(status, 200);
+    assert!(fragment.contains("<svg"), "{fragment}");
+    assert!(!fragment.contains("<?xml"), "{fragment}");
+    assert!(
+        fragment.contains(&format!("{} {}", &code[..3], &code[3..])),
+        "{fragment}"
+    );
+    assert!(
+        fragment.contains(&format!("/check-in/{session}?code={code}")),
+        "{fragment}"
+    );
+    // Trainees never see the display.
+    let (status, _) = app
+        .get_bytes(&format!("/sessions/{session}/display/code"), &trainee)
+        .await;
+    assert_eq!(status, 403);
+    // The ledger page: the institution gets the correction form, the trainee does not.
+    let class_id = app
+        .database
+        .store
+        .session(session)
+        .await
+        .unwrap()
+        .unwrap()
+        .class_id;
+    let (status, ledger) = app
+        .get_bytes(&format!("/classes/{class_id}/attendance"), &institution)
+        .await;
+    let ledger = text(ledger);
+    assert_eq!(status, 200);
+    assert!(
+        ledger.contains("更正考勤") && ledger.contains("学员1"),
+        "{ledger}"
+    );
+    let (status, own) = app
+        .get_bytes(&format!("/classes/{class_id}/attendance"), &trainee)
+        .await;
+    let own = text(own);
+    assert_eq!(status, 200);
+    assert!(
+        !own.contains("更正考勤") && own.contains("学员1") && !own.contains("学员2"),
+        "{own}"
+    );
 }

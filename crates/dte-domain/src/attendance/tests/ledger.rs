@@ -205,3 +205,70 @@ fn spec_step_4_a_correction_needs_a_reason() {
         "更正原因不能超过 200 个字，现有 201 个字"
     );
 }
+
+#[test]
+fn spec_step_4_the_latest_correction_decides_and_a_make_up_counts_as_on_time() {
+    // The session of `offline()` starts at 09:00 China time on its date.
+    let session = offline();
+    let start = session.date.and_time(session.start);
+    let late = start + chrono::TimeDelta::minutes(10);
+    let late_utc = chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(
+        late - chrono::TimeDelta::hours(8),
+        chrono::Utc,
+    );
+    let recorded = counted_punch(&session, CheckKind::CheckIn, Some(late_utc), None);
+    assert_eq!(
+        recorded,
+        Some(Punch {
+            timing: Timing::Late { minutes: 10 },
+            corrected: false
+        })
+    );
+    let made_up = counted_punch(&session, CheckKind::CheckIn, None, Some(true));
+    assert_eq!(
+        made_up,
+        Some(Punch {
+            timing: Timing::OnTime,
+            corrected: true
+        })
+    );
+    assert_eq!(
+        counted_punch(&session, CheckKind::CheckIn, Some(late_utc), Some(false)),
+        None,
+        "a voiding correction removes an accepted record"
+    );
+    assert_eq!(
+        counted_punch(&session, CheckKind::CheckIn, None, None),
+        None
+    );
+}
+
+#[test]
+fn an_offline_session_is_upcoming_until_its_check_out_window_closes() {
+    let session = offline();
+    let end = session.date.and_time(session.end);
+    let china = |at: chrono::NaiveDateTime| {
+        chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(
+            at - chrono::TimeDelta::hours(8),
+            chrono::Utc,
+        )
+    };
+    let closes = end + chrono::TimeDelta::minutes(CHECK_OUT_CLOSES_AFTER_END_MINUTES);
+    let on_time = punch(Timing::OnTime);
+    assert_eq!(
+        offline_attendance(&session, china(closes), on_time, None),
+        SessionAttendance::Upcoming
+    );
+    let after = china(closes + chrono::TimeDelta::minutes(1));
+    assert_eq!(
+        offline_attendance(&session, after, None, None),
+        SessionAttendance::Absent
+    );
+    assert_eq!(
+        offline_attendance(&session, after, on_time, None),
+        SessionAttendance::Offline {
+            check_in: on_time,
+            check_out: None
+        }
+    );
+}

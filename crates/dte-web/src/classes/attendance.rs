@@ -1,0 +1,218 @@
+//! A class's attendance as it counts (issue 5, items 2 and 4): each trainee's hours ledger
+//! from the accepted check-ins, the institution's corrections and the online credit, decided
+//! by `dte_domain::attendance`; and the institution's corrections, each with its reason.
+
+use super::check_in::session_plan;
+use super::{actor, class_for};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use dte_domain::attendance::{
+    CheckKind, CorrectionReason, HoursLedger, SessionAttendance, counted_punch, hours_ledger,
+    offline_attendance,
+};
+use dte_domain::class::{Delivery, SessionPlan};
+use dte_domain::reference::SettingKey;
+use dte_domain::{Role, Scope};
+use dte_store::{ClassRow, NewCorrection, SessionRow, StoreError};
+use serde::Deserialize;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// The minimum attendance when the settings name none: the plan's usual 90 %.
+const DEFAULT_MINIMUM_ATTENDANCE_PERCENT: u32 = 90;
+
+/// One trainee's line of the class's ledger.
+#[derive(Debug, Clone)]
+pub struct TraineeLedger {
+    pub person_id: i64,
+    pub name: String,
+    pub ledger: HoursLedger,
+}
+
+/// A class's ledger: its sessions and each active trainee's hours.
+#[derive(Debug, Clone)]
+pub struct ClassLedger {
+    pub class: ClassRow,
+    pub sessions: Vec<SessionRow>,
+    pub trainees: Vec<TraineeLedger>,
+    pub minimum_attendance_percent: u32,
+}
+
+/// The setting `minimum_attendance_percent` in force on the class's last day.
+async fn minimum_attendance_percent(state: &AppState, class: &ClassRow) -> Result<u32, AppError> {
+    Ok(state
+        .store
+        .settings(class.end_date)
+        .await?
+        .into_iter()
+        .find(|setting| setting.key == SettingKey::MinimumAttendancePercent)
+        .and_then(|setting| u32::try_from(setting.value).ok())
+        .unwrap_or(DEFAULT_MINIMUM_ATTENDANCE_PERCENT))
+}
+
+/// Credited minutes of each trainee's online sessions, by (session, person). Online learning
+/// records are kept by the online-learning module; a session without any credits nothing.
+async fn online_minutes(
+    _state: &AppState,
+    _class: &ClassRow,
+) -> Result<HashMap<(i64, i64), u32>, AppError> {
+    Ok(HashMap::new())
+}
+
+/// The ledger of every active trainee of a class the caller may see, as of `as_of`; a trainee
+/// sees only their own line.
+pub async fn class_ledger(
+    state: &AppState,
+    caller: &Caller,
+    class_id: i64,
+) -> Result<ClassLedger, AppError> {
+    let class = class_for(state, caller, class_id).await?;
+    let as_of = state.clock.now();
+    let sessions = state.store.sessions_of_class(class.id).await?;
+    let plans: Vec<SessionPlan> = sessions.iter().map(session_plan).collect();
+    let percent = minimum_attendance_percent(state, &class).await?;
+    let checks = state.store.class_accepted_checks(class.id).await?;
+    let accepted: HashMap<(i64, i64, &str), DateTime<Utc>> = checks
+        .iter()
+        .map(|check| {
+            (
+                (check.session_id, check.person_id, check.kind.as_str()),
+                check.at,
+            )
+        })
+        .collect();
+    // Corrections come oldest first: the last one inserted for a key is the latest.
+    let corrections = state.store.class_corrections(class.id).await?;
+    let latest: HashMap<(i64, i64, &str), bool> = corrections
+        .iter()
+        .map(|row| {
+            (
+                (row.session_id, row.person_id, row.kind.as_str()),
+                row.present,
+            )
+        })
+        .collect();
+    let online = online_minutes(state, &class).await?;
+    let own = match caller.user().map(|user| user.scope()) {
+        Some(Scope::Person(person_id)) => Some(person_id),
+        _ => None,
+    };
+    let mut trainees = Vec::new();
+    for entry in state.store.class_roster(class.id).await? {
+        if !entry.active || own.is_some_and(|person| person != entry.person_id) {
+            continue;
+        }
+        let person = entry.person_id;
+        let attendance: Vec<SessionAttendance> = sessions
+            .iter()
+            .zip(&plans)
+            .map(|(session, plan)| {
+                let punch = |kind: CheckKind, key: &'static str| {
+                    counted_punch(
+                        plan,
+                        kind,
+                        accepted.get(&(session.id, person, key)).copied(),
+                        latest.get(&(session.id, person, key)).copied(),
+                    )
+                };
+                match plan.delivery {
+                    Delivery::Offline => offline_attendance(
+                        plan,
+                        as_of,
+                        punch(CheckKind::CheckIn, "in"),
+                        punch(CheckKind::CheckOut, "out"),
+                    ),
+                    Delivery::Online => SessionAttendance::Online {
+                        credited_minutes: online.get(&(session.id, person)).copied().unwrap_or(0),
+                    },
+                }
+            })
+            .collect();
+        let ledger = hours_ledger(&plans, &attendance, percent).map_err(AppError::internal)?;
+        trainees.push(TraineeLedger {
+            person_id: person,
+            name: entry.name,
+            ledger,
+        });
+    }
+    Ok(ClassLedger {
+        class,
+        sessions,
+        trainees,
+        minimum_attendance_percent: percent,
+    })
+}
+
+/// The institution's correction of one trainee's check-in or check-out.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CorrectionRequest {
+    pub person_id: i64,
+    /// `in` (签到) or `out` (签退).
+    pub kind: String,
+    /// `true`: the trainee was there (补签); `false`: the record does not count.
+    pub present: bool,
+    /// Why (required, at most 200 characters); shown to supervisors and audited.
+    pub reason: String,
+}
+
+/// Records a correction by the institution running the class; answers its id.
+pub async fn correct(
+    state: &AppState,
+    caller: &Caller,
+    session_id: i64,
+    request: &CorrectionRequest,
+) -> Result<i64, AppError> {
+    let kind = match request.kind.trim() {
+        "in" => "in",
+        "out" => "out",
+        _ => {
+            return Err(AppError::invalid(
+                "kind",
+                "kind 应为 in（签到）或 out（签退）",
+            ));
+        }
+    };
+    let reason = CorrectionReason::parse(&request.reason)
+        .map_err(|error| AppError::invalid("reason", error.to_string()))?;
+    let session = state.store.session(session_id).await?.ok_or_else(|| {
+        AppError::not_found(
+            "session_not_found",
+            format!("未找到编号为 {session_id} 的课次"),
+        )
+    })?;
+    let class = class_for(state, caller, session.class_id).await?;
+    let user = caller.user();
+    if user.map(|user| user.role) != Some(Role::TrainingInstitution)
+        || user.and_then(|user| user.institution_id) != Some(class.institution_id)
+    {
+        return Err(AppError::forbidden("只有开班的培训机构可以更正考勤"));
+    }
+    if session_plan(&session).delivery == Delivery::Online {
+        return Err(AppError::invalid(
+            "session",
+            "线上课次的学时由学习记录计算，不能更正签到",
+        ));
+    }
+    let correction = NewCorrection {
+        session_id: session.id,
+        class_id: class.id,
+        person_id: request.person_id,
+        kind,
+        present: request.present,
+        reason: reason.as_str().to_owned(),
+    };
+    match state
+        .store
+        .correct_attendance(&correction, &actor(state, caller))
+        .await
+    {
+        Ok(id) => Ok(id),
+        Err(StoreError::NotFound) => Err(AppError::invalid(
+            "person_id",
+            format!("学员（编号 {}）不在本班期的在册名单中", request.person_id),
+        )),
+        Err(error) => Err(error.into()),
+    }
+}
