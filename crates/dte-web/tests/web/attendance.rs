@@ -578,3 +578,73 @@ async fn the_check_in_pages_show_todays_session_and_the_classroom_code_as_qr(app
         "{own}"
     );
 }
+
+/// Issue 5's done-when: real headless Chromium on a phone-sized window, its location emulated
+/// through the DevTools protocol, checks in on the page: refused 2 km away (saying how far),
+/// then counted inside the fence; the page says which.
+#[tokio::test]
+async fn a_phone_checks_in_in_chromium_inside_the_fence_and_is_refused_outside() {
+    let app = crate::helpers::spawn_app(dte_store::Backend::Sqlite)
+        .await
+        .unwrap();
+    let Some(browser) = crate::browser::Browser::start(390, 844).await else {
+        return;
+    };
+    let (session, [first, _]) = class_in_session(&app).await;
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    let institution = app.own_token("dlut").await;
+    let (_, shown) = app
+        .send_json(
+            Method::GET,
+            &format!("/api/v1/sessions/{session}/code"),
+            &institution,
+            None,
+        )
+        .await;
+    let code = shown["code"].as_str().unwrap().to_owned();
+    let client = &browser.client;
+    crate::browser::sign_in_through_the_page(client, &app.address, &first, TEST_PASSWORD).await;
+    crate::browser::text_of(client, "#role").await;
+    let page = format!("{}/check-in/{session}?code={code}", app.address);
+    let press_check_in = || async {
+        client.goto(&page).await.unwrap();
+        client
+            .find(fantoccini::Locator::Css("#check-in-button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    };
+    // About 2.2 km north of the campus.
+    browser
+        .emulate_location(&app.address, 38.90, 121.53, 15.0)
+        .await;
+    press_check_in().await;
+    let refused = crate::browser::text_of(client, "#check-result.refused").await;
+    assert!(refused.contains("签到未计入"), "{refused}");
+    assert!(
+        refused.contains("距电子围栏") && refused.contains("公里"),
+        "{refused}"
+    );
+    // In the campus, inside the fence.
+    browser
+        .emulate_location(&app.address, 38.8801, 121.5302, 15.0)
+        .await;
+    press_check_in().await;
+    let counted = crate::browser::text_of(client, "#check-result.counted").await;
+    assert!(counted.contains("签到成功，已计入考勤"), "{counted}");
+    // The server kept both attempts, with the browser's device id and the emulated position.
+    let store = &app.database.store;
+    assert_eq!(store.check_in_counts(session).await.unwrap(), (1, 1));
+    let class_id = store.session(session).await.unwrap().unwrap().class_id;
+    let accepted = store.class_accepted_checks(class_id).await.unwrap();
+    assert_eq!(accepted.len(), 1);
+    // The list page now says so.
+    client
+        .goto(&format!("{}/check-in", app.address))
+        .await
+        .unwrap();
+    let list = crate::browser::text_of(client, "#today-sessions").await;
+    assert!(list.contains("已签到 12:00"), "{list}");
+}

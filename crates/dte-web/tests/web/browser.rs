@@ -118,6 +118,50 @@ pub async fn sign_in_through_the_page(
         .unwrap();
 }
 
+/// A Chrome DevTools Protocol command sent through chromedriver's `goog/cdp/execute`, for
+/// what WebDriver has no command for (granting the location permission, emulating a
+/// position).
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = serde_json::json!({"cmd": self.cmd, "params": self.params});
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+impl Browser {
+    /// Lets pages of `origin` read the location, and makes the browser report this position
+    /// with this accuracy (metres), as a phone's GPS would.
+    pub async fn emulate_location(&self, origin: &str, lat: f64, lon: f64, accuracy_m: f64) {
+        let grant = Cdp {
+            cmd: "Browser.grantPermissions",
+            params: serde_json::json!({"origin": origin, "permissions": ["geolocation"]}),
+        };
+        self.client.issue_cmd(grant).await.unwrap();
+        let position = Cdp {
+            cmd: "Emulation.setGeolocationOverride",
+            params: serde_json::json!({"latitude": lat, "longitude": lon, "accuracy": accuracy_m}),
+        };
+        self.client.issue_cmd(position).await.unwrap();
+    }
+}
+
 /// Waits for an element and returns its text.
 pub async fn text_of(client: &Client, css: &str) -> String {
     let element = client
