@@ -33,6 +33,7 @@ pub use check_in::{
     Attempt, CHECK_IN_CLOSES_AFTER_START_MINUTES, CHECK_IN_OPENS_BEFORE_START_MINUTES,
     CHECK_OUT_CLOSES_AFTER_END_MINUTES, CHECK_OUT_OPENS_BEFORE_END_MINUTES, CheckKind,
     MAX_ACCURACY_ALLOWANCE_M, MAX_ACCURACY_M, Refusal, Timing, Verdict, Window, decide_check,
+    fence_allowance_m,
 };
 pub use correction::{CorrectionReason, CorrectionReasonError, MAX_CORRECTION_REASON_CHARS};
 pub use ledger::{
@@ -57,6 +58,15 @@ pub fn shanghai_local(at: DateTime<Utc>) -> NaiveDateTime {
         // Unreachable: eight hours is within a day, the range `east_opt` accepts.
         None => at.naive_utc(),
     }
+}
+
+/// The instant of a wall-clock time in China (Asia/Shanghai, +08:00): the inverse of
+/// [`shanghai_local`], for a session's start and end.
+pub fn shanghai_instant(local: NaiveDateTime) -> DateTime<Utc> {
+    DateTime::<Utc>::from_naive_utc_and_offset(
+        local - chrono::TimeDelta::seconds(i64::from(SHANGHAI_OFFSET_SECONDS)),
+        Utc,
+    )
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod classes;
 mod corrections;
 mod enrolments;
 mod error;
+mod monitoring;
 pub mod testing;
 
 pub use accounts::{AccountRefusal, AccountRequest, NewSession, NewUser, Session, User};
@@ -29,6 +30,7 @@ pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, 
 pub use corrections::{AcceptedCheck, CorrectionRow, NewCorrection, SessionCounts};
 pub use enrolments::*;
 pub use error::StoreError;
+pub use monitoring::{FenceViolation, LiveSession};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

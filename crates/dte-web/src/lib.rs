@@ -11,6 +11,7 @@ pub mod classes;
 mod clock;
 mod error;
 mod guard;
+mod monitoring;
 mod pages;
 mod router;
 mod wire;

@@ -70,6 +70,9 @@ const TRAINING: &[Role] = &[Role::TrainingInstitution];
 const REVIEWERS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin];
 /// Who reads quotas: the province, cities (their own) and inspectors.
 const QUOTA_READERS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin, Role::Inspector];
+/// Who watches attendance and sees the risk flags: the province, cities (their region) and
+/// inspectors (纪检, read-only).
+const SUPERVISORS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin, Role::Inspector];
 /// Who may look a person up (within scope) and reveal their full ID number (audited).
 const PERSON_VIEWERS: &[Role] = &[
     Role::ProvinceAdmin,
@@ -132,6 +135,7 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("POST", "/api/v1/sessions/{id}/check-ins", Roles(TRAINEES), post(api::check_ins::create)),
         route("POST", "/api/v1/sessions/{id}/corrections", Roles(TRAINING), post(api::check_ins::correct)),
         route("GET", "/api/v1/classes/{id}/attendance", Roles(CLASS_READERS), get(api::check_ins::ledger)),
+        route("GET", "/api/v1/flags", Roles(SUPERVISORS), get(api::flags::list)),
         route("GET", "/api/v1/persons/{id}", Roles(PERSON_VIEWERS), get(api::persons::show)),
         route("GET", "/api/v1/quotas", Roles(QUOTA_READERS), get(api::quotas::list)),
         route("PUT", "/api/v1/quotas/{year}/{region}", Roles(PROVINCE), put(api::quotas::set)),
@@ -173,6 +177,8 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("GET", "/check-in/{id}", Roles(TRAINEES), get(pages::attendance::page)),
         route("GET", "/sessions/{id}/display", Roles(TRAINING), get(pages::attendance::display)),
         route("GET", "/sessions/{id}/display/code", Roles(TRAINING), get(pages::attendance::display_code)),
+        route("GET", "/monitor", Roles(SUPERVISORS), get(pages::monitor::page)),
+        route("GET", "/monitor/live", Roles(SUPERVISORS), get(pages::monitor::live)),
         route("GET", "/quotas", Roles(QUOTA_READERS), get(pages::quotas::page)),
         route("POST", "/quotas", Roles(PROVINCE), post(pages::quotas::set)),
         route("GET", "/activate", Public, get(pages::activation::form)),

@@ -162,7 +162,7 @@ pub fn decide_check(
     let accuracy_usable = accuracy_m.is_finite() && (0.0..=MAX_ACCURACY_M).contains(&accuracy_m);
     if !accuracy_usable {
         refusals.push(Refusal::AccuracyTooPoor { kind, accuracy_m });
-    } else if distance_m > accuracy_m.min(MAX_ACCURACY_ALLOWANCE_M) {
+    } else if distance_m > fence_allowance_m(accuracy_m) {
         refusals.push(Refusal::OutsideFence {
             kind,
             distance_m,
@@ -324,6 +324,12 @@ impl Refusal {
             ),
         }
     }
+}
+
+/// How far outside the fence a reading of this accuracy may lie and still count: its accuracy,
+/// up to [`MAX_ACCURACY_ALLOWANCE_M`]. The risk flags compare against the same allowance.
+pub fn fence_allowance_m(accuracy_m: f64) -> f64 {
+    accuracy_m.min(MAX_ACCURACY_ALLOWANCE_M)
 }
 
 /// On time, late after the start (check-in) or early before the end (check-out), for a

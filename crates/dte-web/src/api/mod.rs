@@ -8,6 +8,7 @@ pub mod check_ins;
 pub mod classes;
 pub mod documents;
 pub mod enrolments;
+pub mod flags;
 pub mod health;
 pub mod openapi;
 pub mod persons;

@@ -103,6 +103,11 @@ fn tasks(role: Role) -> Vec<Task> {
     let policy = task("/policy", "政策设置", "补贴人员类别、考勤与考核标准");
     let users = task("/users", "账号管理", "创建和查看本范围内的账号");
     let quotas = |title| task("/quotas", title, "各地区名额、已批准与待审核人数、调整记录");
+    let monitor = task(
+        "/monitor",
+        "远程监控",
+        "今日签到实况、围栏外签到地图与骗补风险提示",
+    );
     match role {
         Role::ProvinceAdmin => vec![
             task(
@@ -111,6 +116,7 @@ fn tasks(role: Role) -> Vec<Task> {
                 "审核各地区提交的班期",
             ),
             task("/classes", "全省班期", "各地区、各机构的班期与花名册"),
+            monitor,
             quotas("名额管理"),
             users,
             catalogs,
@@ -126,6 +132,7 @@ fn tasks(role: Role) -> Vec<Task> {
                 "批准或驳回本地区提交的班期",
             ),
             task("/classes", "本地区班期", "本地区全部班期与花名册"),
+            monitor,
             quotas("名额"),
             users,
             regions,
@@ -152,6 +159,7 @@ fn tasks(role: Role) -> Vec<Task> {
         ],
         Role::Inspector => vec![
             task("/classes", "班期", "全省班期与花名册（只读）"),
+            monitor,
             quotas("名额"),
             catalogs,
             institutions,

@@ -210,5 +210,7 @@ impl From<SubsidyCategoryRow> for SubsidyCategory {
 
 mod attendance;
 mod classes;
+mod flags;
 pub use attendance::{CorrectionCreated, Ledger, LedgerLine};
 pub use classes::{ClassDetail, ClassSummary, QuotaLine, RosterLine};
+pub use flags::{FlagEvidence, FlagItem, FlagPerson};

@@ -7,6 +7,7 @@
 //! describes; personal data is encrypted with the same keyring `dte serve` uses.
 
 mod accounts;
+mod attendance;
 mod people;
 mod places;
 mod plans;
@@ -46,7 +47,9 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         bail!("演示数据有误：没有可激活的学员账号");
     };
     printed.push(accounts::activate_trainee(&store, &keyring, activated, now).await?);
-    print_summary(&store, config, &outcome, &printed).await?;
+    let classes = all_classes(&store).await?;
+    let attendance = attendance::attend(&store, &classes, now).await?;
+    print_summary(&store, config, &outcome, &attendance, &printed).await?;
     store.close().await;
     Ok(())
 }
@@ -66,10 +69,27 @@ async fn all_classes(store: &Store) -> anyhow::Result<Vec<ClassRow>> {
     Ok(rows)
 }
 
+fn print_attendance(attendance: &attendance::Attendance) {
+    println!(
+        "  考勤：{} 条计入的签到签退，{} 次被拒的尝试，{} 次考勤更正",
+        attendance.check_ins, attendance.refused, attendance.corrections
+    );
+    for (pattern, class) in &attendance.patterns {
+        println!(
+            "    风险样例（{}）：班期 {} {}（{}）",
+            pattern.label(),
+            class.id,
+            class.title,
+            class.region
+        );
+    }
+}
+
 async fn print_summary(
     store: &Store,
     config: &Config,
     outcome: &year::Outcome,
+    attendance: &attendance::Attendance,
     printed: &[Printed],
 ) -> anyhow::Result<()> {
     let year = store.catalog_year(chrono::Utc::now().year()).await?;
@@ -120,6 +140,7 @@ async fn print_summary(
         "  学员：{} 人实名报名（补贴学员 {} 人），每人开通一个学员账号（1 个已激活，其余待激活）",
         outcome.trainees, outcome.subsidised
     );
+    print_attendance(attendance);
     let years: BTreeSet<i32> = classes.iter().map(|class| class.year).collect();
     for class_year in years {
         let usage = store.quota_usage(class_year).await?;

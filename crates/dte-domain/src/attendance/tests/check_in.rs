@@ -312,3 +312,11 @@ fn refusal_codes_are_stable_and_distinct_and_kinds_round_trip() {
         assert_eq!(CheckKind::parse(kind.label()), Some(kind));
     }
 }
+
+#[test]
+fn a_shanghai_wall_clock_time_and_its_instant_convert_both_ways() {
+    let local = date(2026, 6, 1).and_time(time(8, 30));
+    let instant = crate::attendance::shanghai_instant(local);
+    assert_eq!(instant.to_rfc3339(), "2026-06-01T00:30:00+00:00");
+    assert_eq!(crate::attendance::shanghai_local(instant), local);
+}

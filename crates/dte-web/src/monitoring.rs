@@ -1,0 +1,74 @@
+//! Risk flags for supervisors (issue 5, item 6; SPEC step 10 and `GET /api/v1/flags`): the
+//! store gathers the province-wide facts, `dte_domain::flags::detect` finds the patterns, and
+//! this module keeps the flags of the classes the caller may see, optionally of one region or
+//! one class, with each class's risk score.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::classes::scope;
+use crate::error::AppError;
+use chrono::TimeDelta;
+use dte_domain::flags::{Flag, Thresholds, detect, risk_scores};
+use dte_store::ClassRow;
+use std::collections::BTreeMap;
+
+/// How far back the flags look: sessions of the last half year (two training seasons).
+pub const FLAG_WINDOW_DAYS: i64 = 183;
+
+/// The flags of one class, with the class and its score.
+#[derive(Debug, Clone)]
+pub struct ClassFlags {
+    pub class: ClassRow,
+    pub score: u32,
+    pub flags: Vec<Flag>,
+}
+
+/// What to look at.
+#[derive(Debug, Clone, Default)]
+pub struct FlagFilter {
+    pub region: Option<String>,
+    pub class_id: Option<i64>,
+}
+
+/// The flags the caller may see, grouped by class, riskiest class first.
+pub async fn flags_in_scope(
+    state: &AppState,
+    caller: &Caller,
+    filter: &FlagFilter,
+) -> Result<Vec<ClassFlags>, AppError> {
+    let scope = scope(caller)?;
+    let now = state.clock.now();
+    let since = state.clock.today() - TimeDelta::days(FLAG_WINDOW_DAYS);
+    let dataset = state.store.flag_facts(now, since).await?;
+    let flags = detect(&dataset, &Thresholds::DEFAULT);
+    let scores: BTreeMap<i64, u32> = risk_scores(&flags).into_iter().collect();
+    let mut by_class: BTreeMap<i64, Vec<Flag>> = BTreeMap::new();
+    for flag in flags {
+        if filter.class_id.is_none_or(|id| id == flag.class_id) {
+            by_class.entry(flag.class_id).or_default().push(flag);
+        }
+    }
+    let mut classes = Vec::new();
+    for (class_id, flags) in by_class {
+        // A flag of a class outside the scope stays hidden; the store answers None for both
+        // a missing class and one the scope may not see.
+        let Some(class) = state.store.class_in_scope(&scope, class_id).await? else {
+            continue;
+        };
+        if filter
+            .region
+            .as_deref()
+            .is_some_and(|region| region != class.region)
+        {
+            continue;
+        }
+        let score = scores.get(&class_id).copied().unwrap_or(0);
+        classes.push(ClassFlags {
+            class,
+            score,
+            flags,
+        });
+    }
+    classes.sort_by(|a, b| b.score.cmp(&a.score).then(a.class.id.cmp(&b.class.id)));
+    Ok(classes)
+}
