@@ -19,18 +19,19 @@ both_backends!(the_check_in_pages_show_todays_session_and_the_classroom_code_as_
 async fn class_in_session(app: &TestApp) -> (i64, [String; 2]) {
     let today = shanghai_today();
     let class = class_with(app, vec![offline_session(today, 12, 16)]).await;
-    (class.sessions[0], class.usernames)
+    let [first, second] = [class.usernames[0].clone(), class.usernames[1].clone()];
+    (class.sessions[0], [first, second])
 }
 
 /// Today's date in Shanghai at the tests' fixed "now".
-fn shanghai_today() -> chrono::NaiveDate {
+pub fn shanghai_today() -> chrono::NaiveDate {
     test_now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
         .date_naive()
 }
 
 /// A 4-hour offline session on `date` from `start` to `end` o'clock.
-fn offline_session(date: chrono::NaiveDate, start: u32, end: u32) -> SessionPlan {
+pub fn offline_session(date: chrono::NaiveDate, start: u32, end: u32) -> SessionPlan {
     SessionPlan {
         date,
         start: NaiveTime::from_hms_opt(start, 0, 0).unwrap(),
@@ -42,16 +43,27 @@ fn offline_session(date: chrono::NaiveDate, start: u32, end: u32) -> SessionPlan
 }
 
 /// An approved class and who is in it.
-struct TestClass {
-    id: i64,
-    sessions: Vec<i64>,
-    usernames: [String; 2],
-    persons: [i64; 2],
+pub struct TestClass {
+    pub id: i64,
+    pub sessions: Vec<i64>,
+    pub usernames: Vec<String>,
+    pub persons: Vec<i64>,
 }
 
 /// An approved class of 大连理工大学 at its campus with these sessions and two enrolled
-/// trainees with accounts.
+/// trainees (people 1 and 2) with accounts.
 async fn class_with(app: &TestApp, sessions: Vec<SessionPlan>) -> TestClass {
+    class_of_people(app, sessions, &[1, 2]).await
+}
+
+/// An approved class of 大连理工大学 at its campus (a 300 m circle around 38.88° N,
+/// 121.53° E) with these sessions and these people enrolled, each with a trainee account
+/// `trainee-{n}` (made once: the same number is the same person in every class).
+pub async fn class_of_people(
+    app: &TestApp,
+    sessions: Vec<SessionPlan>,
+    people: &[u32],
+) -> TestClass {
     let store = &app.database.store;
     let actor = Actor::system(test_now());
     let first_day = sessions.iter().map(|session| session.date).min().unwrap();
@@ -123,10 +135,9 @@ async fn class_with(app: &TestApp, sessions: Vec<SessionPlan>) -> TestClass {
         },
         activation: None,
     };
+    let applicants: Vec<Applicant> = people.iter().map(|&n| applicant(n)).collect();
     let enrolled = store
-        .enrol(id, &[applicant(1), applicant(2)], &actor, |_, _, _| {
-            Ok::<bool, ()>(false)
-        })
+        .enrol(id, &applicants, &actor, |_, _, _| Ok::<bool, ()>(false))
         .await
         .unwrap()
         .unwrap();
@@ -134,18 +145,20 @@ async fn class_with(app: &TestApp, sessions: Vec<SessionPlan>) -> TestClass {
         dte_crypto::hash_password_with(TEST_PASSWORD, dte_crypto::PasswordParams::FOR_TESTS_ONLY)
             .unwrap();
     let mut usernames = Vec::new();
-    for (n, enrolment) in enrolled.iter().enumerate() {
+    for (&n, enrolment) in people.iter().zip(&enrolled) {
         let username = format!("trainee-{n}");
-        let user = NewUser {
-            username: username.clone(),
-            display_name: format!("学员{n}"),
-            role: Role::Trainee,
-            region: None,
-            institution_id: None,
-            person_id: Some(enrolment.person_id),
-            password_hash: Some(hash.clone()),
-        };
-        store.create_user(&user, test_now()).await.unwrap();
+        if store.user_by_username(&username).await.unwrap().is_none() {
+            let user = NewUser {
+                username: username.clone(),
+                display_name: format!("学员{n}"),
+                role: Role::Trainee,
+                region: None,
+                institution_id: None,
+                person_id: Some(enrolment.person_id),
+                password_hash: Some(hash.clone()),
+            };
+            store.create_user(&user, test_now()).await.unwrap();
+        }
         usernames.push(username);
     }
     let sessions = store
@@ -158,8 +171,11 @@ async fn class_with(app: &TestApp, sessions: Vec<SessionPlan>) -> TestClass {
     TestClass {
         id,
         sessions,
-        usernames: [usernames[0].clone(), usernames[1].clone()],
-        persons: [enrolled[0].person_id, enrolled[1].person_id],
+        usernames,
+        persons: enrolled
+            .iter()
+            .map(|enrolment| enrolment.person_id)
+            .collect(),
     }
 }
 
@@ -323,7 +339,7 @@ async fn corrections_need_the_institution_and_a_reason_and_count_in_the_ledger(a
     )
     .await;
     let [past, _now] = [class.sessions[0], class.sessions[1]];
-    let [first, second] = class.persons;
+    let [first, second] = [class.persons[0], class.persons[1]];
     app.create_user(Role::TrainingInstitution, "dlut").await;
     app.create_user(Role::CityAdmin, "dalian").await;
     let institution = app.own_token("dlut").await;
