@@ -7,13 +7,18 @@
 
 use super::people::Generator;
 use chrono::{DateTime, Duration, Utc};
+use dte_crypto::Keyring;
 use dte_domain::ClassStatus;
 use dte_domain::attendance::{
     Attempt, CheckKind, CorrectionReason, Timing, decide_check, shanghai_instant,
 };
 use dte_domain::class::{Delivery, SessionPlan};
+use dte_domain::{Phone, ResidentId};
 use dte_geo::{Fence, LatLon};
-use dte_store::{Actor, ClassRow, NewCheckIn, NewCorrection, SessionRow, Store};
+use dte_store::{
+    Actor, Applicant, ClassRow, NewCheckIn, NewCorrection, NewEnrolment, NewPerson, SessionRow,
+    Store,
+};
 use dte_web::classes::plan::FenceInput;
 
 /// The fraud pattern a demo class carries, in the order classes are given them.
@@ -29,6 +34,9 @@ pub enum Pattern {
     OutsideFence,
     /// The institution "makes up" a third of the check-outs with corrections.
     ManyCorrections,
+    /// A trainee of another class that runs at the same time sits in this one too: enrolled
+    /// as if carried over from an old ledger, past the rule that refuses it today.
+    OverlappingSessions,
 }
 
 const PATTERNS: [Pattern; 5] = [
@@ -57,6 +65,7 @@ impl Pattern {
             Pattern::ImpossibleTravel => "不可能的移动速度",
             Pattern::OutsideFence => "围栏外签到",
             Pattern::ManyCorrections => "考勤更正过多",
+            Pattern::OverlappingSessions => "同一人同时段在两个班期",
         }
     }
 }
@@ -64,6 +73,7 @@ impl Pattern {
 /// Writes the attendance of every class that has begun, up to `now`.
 pub async fn attend(
     store: &Store,
+    keyring: &Keyring,
     classes: &[ClassRow],
     now: DateTime<Utc>,
 ) -> anyhow::Result<Attendance> {
@@ -92,6 +102,9 @@ pub async fn attend(
             carriers.push((PATTERNS[carriers.len()], class.id));
         }
     }
+    if let Some(class) = enrol_twice(store, keyring, &begun, &carriers, now).await? {
+        outcome.patterns.push((Pattern::OverlappingSessions, class));
+    }
     for class in begun {
         let pattern = carriers
             .iter()
@@ -103,6 +116,60 @@ pub async fn attend(
         }
     }
     Ok(outcome)
+}
+
+/// Enrols the first trainee of a class that has begun (and carries no other pattern) in
+/// another class of the same days, bypassing the overlap rule as an import from an old ledger
+/// would; answers the second class.
+async fn enrol_twice(
+    store: &Store,
+    keyring: &Keyring,
+    begun: &[&ClassRow],
+    carriers: &[(Pattern, i64)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<ClassRow>> {
+    let free: Vec<&&ClassRow> = begun
+        .iter()
+        .filter(|class| carriers.iter().all(|(_, id)| *id != class.id))
+        .collect();
+    let pair = free.iter().enumerate().find_map(|(index, first)| {
+        free[index + 1..]
+            .iter()
+            .find(|second| {
+                second.start_date <= first.end_date && first.start_date <= second.end_date
+            })
+            .map(|second| (**first, **second))
+    });
+    let Some((first, second)) = pair else {
+        return Ok(None);
+    };
+    let Some(entry) = store.class_roster(first.id).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let (id_number, phone) = entry.reveal(keyring)?;
+    let resident_id = ResidentId::parse(&id_number, dte_web::shanghai_today(now))?;
+    let phone = Phone::parse(phone.as_deref().unwrap_or("13800000000"))?;
+    let applicant = Applicant {
+        person: NewPerson::protect(keyring, &entry.name, &resident_id, &phone),
+        enrolment: NewEnrolment {
+            category: entry.category,
+            employer_or_school: entry.employer_or_school.clone(),
+            graduation_year: entry.graduation_year,
+            subsidy_category: None,
+            commitment_signed: true,
+        },
+        activation: None,
+    };
+    let actor = Actor::system(
+        shanghai_instant(second.start_date.and_hms_opt(8, 0, 0).unwrap_or_default()).min(now),
+    );
+    store
+        .enrol(second.id, &[applicant], &actor, |_, _, _| {
+            Ok::<bool, ()>(false)
+        })
+        .await?
+        .map_err(|_| anyhow::anyhow!("演示数据有误：重复报名未写入"))?;
+    Ok(Some(second.clone()))
 }
 
 /// A point about `metres` from `from` in a direction the generator picks.
@@ -126,12 +193,12 @@ fn plan_of(session: &SessionRow) -> SessionPlan {
 }
 
 /// One attempt, decided as the check-in API decides it (the code typed right).
-struct Phone<'a> {
+struct Handset<'a> {
     fence: &'a Fence,
     class: &'a ClassRow,
 }
 
-impl Phone<'_> {
+impl Handset<'_> {
     #[allow(clippy::too_many_arguments)]
     fn attempt(
         &self,
@@ -192,7 +259,7 @@ async fn attend_class(
     let fence_input: FenceInput = serde_json::from_str(&class.fence_json)?;
     let fence = fence_input.to_fence().map_err(anyhow::Error::msg)?;
     let venue = LatLon::new(class.venue_lat, class.venue_lon)?;
-    let phone = Phone {
+    let phone = Handset {
         fence: &fence,
         class,
     };

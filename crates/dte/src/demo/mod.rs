@@ -48,7 +48,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     };
     printed.push(accounts::activate_trainee(&store, &keyring, activated, now).await?);
     let classes = all_classes(&store).await?;
-    let attendance = attendance::attend(&store, &classes, now).await?;
+    let attendance = attendance::attend(&store, &keyring, &classes, now).await?;
     print_summary(&store, config, &outcome, &attendance, &printed).await?;
     store.close().await;
     Ok(())
