@@ -132,7 +132,11 @@ async fn enrol_twice(
         .iter()
         .filter(|class| carriers.iter().all(|(_, id)| *id != class.id))
         .collect();
+    // The first class has ended (the printed demo trainee's running class keeps them alone).
     let pair = free.iter().enumerate().find_map(|(index, first)| {
+        if first.status == ClassStatus::Running {
+            return None;
+        }
         free[index + 1..]
             .iter()
             .find(|second| {
