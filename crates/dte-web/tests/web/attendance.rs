@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 both_backends!(a_trainee_checks_in_once_inside_the_fence_with_the_classroom_code);
 both_backends!(corrections_need_the_institution_and_a_reason_and_count_in_the_ledger);
+both_backends!(every_check_in_refusal_says_why);
 both_backends!(the_check_in_pages_show_todays_session_and_the_classroom_code_as_qr);
 
 /// A running class of 大连理工大学 at its campus with a session starting now (12:00 in
@@ -663,4 +664,171 @@ async fn a_phone_checks_in_in_chromium_inside_the_fence_and_is_refused_outside()
         .unwrap();
     let list = crate::browser::text_of(client, "#today-sessions").await;
     assert!(list.contains("已签到 12:00"), "{list}");
+}
+
+/// Issue 5's done-when: every rejection through the API, each saying why in Chinese.
+async fn every_check_in_refusal_says_why(app: TestApp) {
+    let today = shanghai_today();
+    let mut online = offline_session(today, 12, 16);
+    online.delivery = Delivery::Online;
+    // 08:00–11:00 is over at the tests' 12:00; 12:00–16:00 is on; an online session at the
+    // same hours in another class.
+    let class = class_with(
+        &app,
+        vec![
+            offline_session(today, 8, 11),
+            offline_session(today, 12, 16),
+        ],
+    )
+    .await;
+    let [over, now] = [class.sessions[0], class.sessions[1]];
+    let other = class_of_people(&app, vec![online], &[7]).await;
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    let institution = app.own_token("dlut").await;
+    let trainee = app.own_token(&class.usernames[0]).await;
+    let outsider = app.own_token(&other.usernames[0]).await;
+    let code_of = |session: i64| {
+        let app = &app;
+        let institution = institution.clone();
+        async move {
+            let (_, shown) = app
+                .send_json(
+                    Method::GET,
+                    &format!("/api/v1/sessions/{session}/code"),
+                    &institution,
+                    None,
+                )
+                .await;
+            shown["code"].as_str().unwrap().to_owned()
+        }
+    };
+    let send = |session: i64, token: String, body: Value| {
+        let app = &app;
+        async move {
+            app.send_json(
+                Method::POST,
+                &format!("/api/v1/sessions/{session}/check-ins"),
+                &token,
+                Some(body),
+            )
+            .await
+        }
+    };
+    let refusal = |body: &Value| {
+        (
+            body["error"]["violations"][0]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            body["error"]["violations"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    };
+    // The window has closed.
+    let code = code_of(over).await;
+    let (status, body) = send(over, trainee.clone(), attempt("in", 38.8801, &code, "r-1")).await;
+    assert_eq!(status, 422, "{body}");
+    let (code_name, message) = refusal(&body);
+    assert_eq!(code_name, "window_closed");
+    assert!(
+        message.contains("现已结束") && message.contains("07:30–08:15"),
+        "{message}"
+    );
+    // The position is too vague to tell.
+    let code = code_of(now).await;
+    let mut vague = attempt("in", 38.8801, &code, "r-2");
+    vague["accuracy_m"] = json!(900.0);
+    let (status, body) = send(now, trainee.clone(), vague).await;
+    let (code_name, message) = refusal(&body);
+    assert_eq!(
+        (status, code_name.as_str()),
+        (422, "accuracy_too_poor"),
+        "{body}"
+    );
+    assert!(
+        message.contains("定位误差") && message.contains("200 米"),
+        "{message}"
+    );
+    // An online session takes no check-in.
+    let other_code = code_of(other.sessions[0]).await;
+    let (status, body) = send(
+        other.sessions[0],
+        outsider.clone(),
+        attempt("in", 38.8801, &other_code, "r-3"),
+    )
+    .await;
+    let (code_name, message) = refusal(&body);
+    assert_eq!(
+        (status, code_name.as_str()),
+        (422, "online_session"),
+        "{body}"
+    );
+    assert!(message.contains("线上"), "{message}");
+    // A trainee of another class: the session is not theirs to see.
+    let (status, body) = send(now, outsider.clone(), attempt("in", 38.8801, &code, "r-4")).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("class_not_found")),
+        "{body}"
+    );
+    // Broken requests name the field.
+    for (field, patch) in [
+        ("kind", json!({"kind": "sideways"})),
+        ("lat", json!({"lat": 95.0})),
+        ("accuracy_m", json!({"accuracy_m": -1.0})),
+        ("device_id", json!({"device_id": " "})),
+        ("idempotency_key", json!({"idempotency_key": ""})),
+    ] {
+        let mut body = attempt("in", 38.8801, &code, "r-5");
+        for (key, value) in patch.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        let (status, answer) = send(now, trainee.clone(), body).await;
+        assert_eq!(
+            (status, answer["error"]["field"].as_str()),
+            (422, Some(field)),
+            "{answer}"
+        );
+        assert!(!answer["error"]["message"].as_str().unwrap().is_empty());
+    }
+    // A finished class takes no more check-ins.
+    let store = &app.database.store;
+    let actor = Actor::system(test_now());
+    store
+        .change_class_status(
+            class.id,
+            ClassStatus::Approved,
+            ClassStatus::Running,
+            None,
+            "start",
+            &actor,
+        )
+        .await
+        .unwrap();
+    store
+        .change_class_status(
+            class.id,
+            ClassStatus::Running,
+            ClassStatus::Finished,
+            None,
+            "finish",
+            &actor,
+        )
+        .await
+        .unwrap();
+    let (status, body) = send(now, trainee.clone(), attempt("in", 38.8801, &code, "r-6")).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("class_not_running")),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("已结班"),
+        "{body}"
+    );
 }
