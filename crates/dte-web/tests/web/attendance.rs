@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 both_backends!(a_trainee_checks_in_once_inside_the_fence_with_the_classroom_code);
 both_backends!(corrections_need_the_institution_and_a_reason_and_count_in_the_ledger);
 both_backends!(every_check_in_refusal_says_why);
+both_backends!(the_live_view_counts_check_ins_and_marks_attempts_beyond_the_fence);
 both_backends!(the_check_in_pages_show_todays_session_and_the_classroom_code_as_qr);
 
 /// A running class of 大连理工大学 at its campus with a session starting now (12:00 in
@@ -830,5 +831,63 @@ async fn every_check_in_refusal_says_why(app: TestApp) {
             .unwrap()
             .contains("已结班"),
         "{body}"
+    );
+}
+
+/// Issue 5 item 7: the city's live view of today's sessions counts check-ins as they come and
+/// puts the attempts from beyond a fence on the map; another city sees nothing of it.
+async fn the_live_view_counts_check_ins_and_marks_attempts_beyond_the_fence(app: TestApp) {
+    let (session, [first, second]) = class_in_session(&app).await;
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    app.create_user(Role::CityAdmin, "dalian").await;
+    let institution = app.own_token("dlut").await;
+    let city = app.own_token("dalian").await;
+    let (_, shown) = app
+        .send_json(
+            Method::GET,
+            &format!("/api/v1/sessions/{session}/code"),
+            &institution,
+            None,
+        )
+        .await;
+    let code = shown["code"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/sessions/{session}/check-ins");
+    let first = app.own_token(&first).await;
+    let second = app.own_token(&second).await;
+    app.send_json(
+        Method::POST,
+        &path,
+        &first,
+        Some(attempt("in", 38.8801, &code, "l-1")),
+    )
+    .await;
+    let (status, _) = app
+        .send_json(
+            Method::POST,
+            &path,
+            &second,
+            Some(attempt("in", 38.90, &code, "l-2")),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (status, live) = app.get_bytes("/monitor/live", &city).await;
+    let live = String::from_utf8(live).unwrap();
+    assert_eq!(status, 200, "{live}");
+    assert!(live.contains("人工智能 考勤测试班"), "{live}");
+    assert!(
+        live.contains("<td class=\"num\">1/2</td>"),
+        "one of two checked in: {live}"
+    );
+    assert_eq!(live.matches("class=\"breach\"").count(), 1, "{live}");
+    assert!(live.contains("class=\"venue warn\""), "{live}");
+    assert!(live.contains("已拒绝"), "{live}");
+    // The province picks 沈阳 and sees no session of 大连.
+    app.create_user(Role::ProvinceAdmin, "province").await;
+    let province = app.own_token("province").await;
+    let (_, other) = app.get_bytes("/monitor/live?region=沈阳", &province).await;
+    let other = String::from_utf8(other).unwrap();
+    assert!(
+        !other.contains("人工智能 考勤测试班") && other.contains("今日没有课次"),
+        "{other}"
     );
 }
