@@ -12,6 +12,8 @@ mod catalog;
 mod classes;
 mod enrolments;
 mod error;
+mod online;
+mod recordings;
 pub mod testing;
 
 pub use accounts::{AccountRefusal, AccountRequest, NewSession, NewUser, Session, User};
@@ -27,6 +29,10 @@ pub use catalog::{
 pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, QuotaUsage};
 pub use enrolments::*;
 pub use error::StoreError;
+pub use online::{OnlineCreditRow, OnlineLearning, PresenceCheckRow};
+pub use recordings::{
+    MaterialRow, NewRecording, RecordingRow, RecordingSource, SessionRecording, UploadRow,
+};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
