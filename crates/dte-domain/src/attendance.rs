@@ -10,6 +10,8 @@
 //!   check-in); every refusal with a stable code and a Chinese message with the numbers.
 //! - [`online`] — [`online_credit`]: credited time from heartbeats and presence
 //!   confirmations, up to the session's hours; [`presence_check_schedule`] draws when to ask.
+//! - [`learning`] — [`decide_heartbeat`]: a heartbeat counts only for an online session within
+//!   its timetable slot; [`presence_check_due`] says when to ask the next confirmation.
 //! - [`ledger`] — [`hours_ledger`]: offline and online hours, the online share capped by
 //!   `class_rules::online_hours_limit`, the attendance rate and what completion still needs.
 //! - [`correction`] — [`CorrectionReason`]: an institution corrects a record only with a reason.
@@ -26,6 +28,7 @@
 
 pub mod check_in;
 pub mod correction;
+pub mod learning;
 pub mod ledger;
 pub mod online;
 
@@ -36,6 +39,7 @@ pub use check_in::{
     fence_allowance_m,
 };
 pub use correction::{CorrectionReason, CorrectionReasonError, MAX_CORRECTION_REASON_CHARS};
+pub use learning::{HeartbeatRefusal, decide_heartbeat, presence_check_due};
 pub use ledger::{
     AttendanceMismatch, HoursLedger, Punch, SessionAttendance, counted_punch, hours_ledger,
     offline_attendance,

@@ -17,6 +17,7 @@ pub mod level;
 pub mod money;
 pub mod occupation;
 pub mod phone;
+pub mod recording;
 pub mod reference;
 pub mod resident_id;
 

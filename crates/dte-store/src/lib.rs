@@ -14,6 +14,8 @@ mod corrections;
 mod enrolments;
 mod error;
 mod monitoring;
+mod online;
+mod recordings;
 pub mod testing;
 
 pub use accounts::{AccountRefusal, AccountRequest, NewSession, NewUser, Session, User};
@@ -31,6 +33,10 @@ pub use corrections::{AcceptedCheck, CorrectionRow, NewCorrection, SessionCounts
 pub use enrolments::*;
 pub use error::StoreError;
 pub use monitoring::{FenceViolation, LiveSession};
+pub use online::{OnlineCreditRow, OnlineLearning, PresenceCheckRow};
+pub use recordings::{
+    MaterialRow, NewRecording, RecordingRow, RecordingSource, SessionRecording, UploadRow,
+};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

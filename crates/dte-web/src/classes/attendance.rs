@@ -52,13 +52,19 @@ async fn minimum_attendance_percent(state: &AppState, class: &ClassRow) -> Resul
         .unwrap_or(DEFAULT_MINIMUM_ATTENDANCE_PERCENT))
 }
 
-/// Credited minutes of each trainee's online sessions, by (session, person). Online learning
-/// records are kept by the online-learning module; a session without any credits nothing.
+/// Credited minutes of each trainee's online sessions, by (session, person), from the
+/// learning page's heartbeats and presence confirmations (`dte_domain::attendance::online_credit`).
 async fn online_minutes(
-    _state: &AppState,
-    _class: &ClassRow,
+    state: &AppState,
+    class: &ClassRow,
 ) -> Result<HashMap<(i64, i64), u32>, AppError> {
-    Ok(HashMap::new())
+    Ok(state
+        .store
+        .online_credits_of_class(class.id)
+        .await?
+        .into_iter()
+        .map(|row| ((row.session_id, row.person_id), row.credit.minutes))
+        .collect())
 }
 
 /// The ledger of every active trainee of a class the caller may see, as of `as_of`; a trainee

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod check_in;
+mod learning;
 mod ledger;
 mod online;
 
