@@ -12,8 +12,10 @@ use dte_domain::flags::{Flag, Thresholds, detect, risk_scores};
 use dte_store::ClassRow;
 use std::collections::BTreeMap;
 
-/// How far back the flags look: sessions of the last half year (two training seasons).
-pub const FLAG_WINDOW_DAYS: i64 = 183;
+/// How far back the flags look: the sessions of the last year, since subsidy claims and spot
+/// checks reach back over a whole training year (at the plan's scale, about 3,000 trainees a
+/// year, a year of check-ins is some 10⁵ records).
+pub const FLAG_WINDOW_DAYS: i64 = 366;
 
 /// The flags of one class, with the class and its score.
 #[derive(Debug, Clone)]

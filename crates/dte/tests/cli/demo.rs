@@ -116,8 +116,10 @@ async fn check_the_year(store: &Store) {
         if matches!(class.status, ClassStatus::Draft | ClassStatus::Rejected) {
             assert!(roster.is_empty(), "{}", class.title);
         } else {
+            // 8–25 trainees, and one class also holds the trainee of another class enrolled
+            // twice for the flags' overlapping-sessions pattern.
             assert!(
-                (8..=25).contains(&roster.len()),
+                (8..=26).contains(&roster.len()),
                 "{}: {}",
                 class.title,
                 roster.len()
@@ -251,6 +253,52 @@ async fn demo_makes_a_year_of_classes_in_every_region_that_its_printed_accounts_
         .map(|class| class["region"].as_str().unwrap())
         .collect();
     assert_eq!(regions.len(), 15, "{regions:?}");
+    // The demo's attendance carries each fraud pattern the flags look for (issue 5 item 8).
+    let flags: serde_json::Value = client
+        .get(format!("{address}/api/v1/flags"))
+        .bearer_auth(&province)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut kinds = BTreeSet::new();
+    let mut flagged = BTreeSet::new();
+    let mut next = Some(flags);
+    while let Some(page) = next.take() {
+        for item in page["items"].as_array().unwrap() {
+            kinds.insert(item["kind"].as_str().unwrap().to_owned());
+            flagged.insert(item["class"].as_i64().unwrap());
+        }
+        if let Some(cursor) = page["next"].as_str() {
+            next = Some(
+                client
+                    .get(format!("{address}/api/v1/flags?cursor={cursor}"))
+                    .bearer_auth(&province)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap(),
+            );
+        }
+    }
+    for kind in [
+        "shared_device",
+        "identical_coordinates",
+        "impossible_travel",
+        "overlapping_sessions",
+        "outside_fence",
+        "many_corrections",
+        "missing_recording",
+    ] {
+        assert!(
+            kinds.contains(kind),
+            "{kind} missing from the demo's flags: {kinds:?}"
+        );
+    }
     // The printed pending trainee activates with the printed code, then signs in.
     let (username, code) = pending_trainee(&printed);
     let password = "Liaohe-Delta-Reed-2026";
