@@ -67,7 +67,7 @@ async fn online_minutes(
         .collect())
 }
 
-/// The ledger of every active trainee of a class the caller may see, as of `as_of`; a trainee
+/// The ledger of every active trainee of a class the caller may see, as of now; a trainee
 /// sees only their own line.
 pub async fn class_ledger(
     state: &AppState,
@@ -75,6 +75,20 @@ pub async fn class_ledger(
     class_id: i64,
 ) -> Result<ClassLedger, AppError> {
     let class = class_for(state, caller, class_id).await?;
+    let own = match caller.user().map(|user| user.scope()) {
+        Some(Scope::Person(person_id)) => Some(person_id),
+        _ => None,
+    };
+    ledger_of(state, class, own).await
+}
+
+/// The ledger of a class as of now, of every active trainee or only of `only`. The caller
+/// has checked the scope.
+pub async fn ledger_of(
+    state: &AppState,
+    class: ClassRow,
+    only: Option<i64>,
+) -> Result<ClassLedger, AppError> {
     let as_of = state.clock.now();
     let sessions = state.store.sessions_of_class(class.id).await?;
     let plans: Vec<SessionPlan> = sessions.iter().map(session_plan).collect();
@@ -101,13 +115,9 @@ pub async fn class_ledger(
         })
         .collect();
     let online = online_minutes(state, &class).await?;
-    let own = match caller.user().map(|user| user.scope()) {
-        Some(Scope::Person(person_id)) => Some(person_id),
-        _ => None,
-    };
     let mut trainees = Vec::new();
     for entry in state.store.class_roster(class.id).await? {
-        if !entry.active || own.is_some_and(|person| person != entry.person_id) {
+        if !entry.active || only.is_some_and(|person| person != entry.person_id) {
             continue;
         }
         let person = entry.person_id;
