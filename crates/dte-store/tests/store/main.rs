@@ -7,5 +7,6 @@
 
 mod attendance;
 mod audit;
+mod certificates;
 mod classes;
 mod story;
