@@ -9,7 +9,9 @@ mod accounts;
 mod attendance;
 mod audit;
 mod catalog;
+mod certificates;
 mod classes;
+mod completion;
 mod corrections;
 mod enrolments;
 mod error;
@@ -28,7 +30,12 @@ pub use catalog::{
     InstitutionListingRow, InstitutionRow, LevelRow, OccupationRow, ReferenceLoad, RegionRow,
     SettingRow, SubsidyCategoryRow,
 };
+pub use certificates::{
+    CERTIFICATE_PAGE_MAX, CertificateDetails, CertificateFilter, CertificateRow,
+    CertificateSignature, IssueRefusal, NewCertificate, Revocation,
+};
 pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, QuotaUsage};
+pub use completion::{CompletionResultRow, NewCompletionResult, SealRow};
 pub use corrections::{AcceptedCheck, CorrectionRow, NewCorrection, SessionCounts};
 pub use enrolments::*;
 pub use error::StoreError;
