@@ -8,7 +8,7 @@ use crate::auth::Caller;
 use crate::classes::scope;
 use crate::error::AppError;
 use chrono::TimeDelta;
-use dte_domain::flags::{Flag, Thresholds, detect, risk_scores};
+use dte_domain::flags::{ClaimedHours, Flag, Thresholds, detect, risk_scores};
 use dte_store::ClassRow;
 use std::collections::BTreeMap;
 
@@ -41,7 +41,8 @@ pub async fn flags_in_scope(
     let scope = scope(caller)?;
     let now = state.clock.now();
     let since = state.clock.today() - TimeDelta::days(FLAG_WINDOW_DAYS);
-    let dataset = state.store.flag_facts(now, since).await?;
+    let mut dataset = state.store.flag_facts(now, since).await?;
+    dataset.claims = claimed_hours(state, since).await?;
     let flags = detect(&dataset, &Thresholds::DEFAULT);
     let scores: BTreeMap<i64, u32> = risk_scores(&flags).into_iter().collect();
     let mut by_class: BTreeMap<i64, Vec<Flag>> = BTreeMap::new();
@@ -73,4 +74,41 @@ pub async fn flags_in_scope(
     }
     classes.sort_by(|a, b| b.score.cmp(&a.score).then(a.class.id.cmp(&b.class.id)));
     Ok(classes)
+}
+
+/// The hours each training certificate states for its holder next to the hours the ledger
+/// counts (`hours_beyond_attendance`): until subsidy claims exist, the certificate is where an
+/// institution claims the hours a trainee completed.
+async fn claimed_hours(
+    state: &AppState,
+    since: chrono::NaiveDate,
+) -> Result<Vec<ClaimedHours>, AppError> {
+    let certified = state.store.certified_hours(since).await?;
+    let mut claims = Vec::with_capacity(certified.len());
+    let mut class_ids: Vec<i64> = certified.iter().map(|(class, _, _)| *class).collect();
+    class_ids.dedup();
+    for class_id in class_ids {
+        let Some(class) = state
+            .store
+            .class_in_scope(&dte_domain::Scope::Province, class_id)
+            .await?
+        else {
+            continue;
+        };
+        let ledger = crate::classes::attendance::ledger_of(state, class, None).await?;
+        for (_, person_id, hours) in certified.iter().filter(|(id, _, _)| *id == class_id) {
+            let attended = ledger
+                .trainees
+                .iter()
+                .find(|line| line.person_id == *person_id)
+                .map_or(0, |line| line.ledger.total_hours);
+            claims.push(ClaimedHours {
+                class_id,
+                person_id: *person_id,
+                claimed_hours: *hours,
+                attended_hours: attended,
+            });
+        }
+    }
+    Ok(claims)
 }

@@ -7,7 +7,10 @@ use crate::helpers::{TestApp, test_now};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use dte_domain::Role;
 use dte_domain::attendance::shanghai_instant;
-use dte_store::{Actor, NewCheckIn, NewCorrection, NewRecording, RecordingSource};
+use dte_store::{
+    Actor, CertificateDetails, CertificateSignature, NewCertificate, NewCheckIn, NewCorrection,
+    NewRecording, RecordingSource,
+};
 use reqwest::Method;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -223,6 +226,42 @@ async fn a_class_built_with_each_pattern_is_flagged_and_a_clean_one_is_not(app: 
         .await
         .unwrap();
 
+    // A training certificate for person 1 states 12 hours; the ledger counts 8 (two sessions
+    // with a check-in and a made-up check-out) — hours_beyond_attendance.
+    let institution = store
+        .institution_id_by_name("大连理工大学")
+        .await
+        .unwrap()
+        .unwrap();
+    let certificate = NewCertificate {
+        number: Some("DLUT-2026-00001".into()),
+        person_id: p[0],
+        holder_name: "学员1".into(),
+        issuer_institution_id: institution,
+        issuer_name: "大连理工大学".into(),
+        region: "大连".into(),
+        occupation: dte_domain::OccupationCode::parse("2-02-10-09").unwrap(),
+        occupation_name: "人工智能工程技术人员".into(),
+        direction: None,
+        level: dte_domain::Level::Intermediate,
+        issued_on: today,
+        details: CertificateDetails::Training {
+            class_id: d,
+            start_date: day(4),
+            end_date: day(2),
+            hours: 12,
+        },
+    };
+    store
+        .issue_certificates(&[certificate], None, &Actor::system(test_now()), |_| {
+            Ok::<CertificateSignature, ()>(CertificateSignature {
+                signature: "test".into(),
+                key_id: "test-key".into(),
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap();
     app.create_user(Role::ProvinceAdmin, "province").await;
     app.create_user(Role::CityAdmin, "dalian").await;
     let province = app.own_token("province").await;
@@ -247,6 +286,7 @@ async fn a_class_built_with_each_pattern_is_flagged_and_a_clean_one_is_not(app: 
         "outside_fence",
         "many_corrections",
         "missing_recording",
+        "hours_beyond_attendance",
     ]
     .into_iter()
     .map(String::from)
@@ -256,6 +296,17 @@ async fn a_class_built_with_each_pattern_is_flagged_and_a_clean_one_is_not(app: 
     assert!(
         kinds_of(clean.id).is_empty(),
         "the clean class has no flag: {body}"
+    );
+    let hours = items
+        .iter()
+        .find(|item| item["kind"] == "hours_beyond_attendance")
+        .unwrap();
+    assert!(
+        hours["evidence"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("12"),
+        "{hours}"
     );
     // Evidence names people masked, with a Chinese summary; the riskiest class comes first.
     let shared: &Value = items
