@@ -229,25 +229,21 @@ impl Store {
 }
 
 impl Store {
-    /// The hours each valid training certificate states (what the institution claims the
-    /// holder completed), for the certificates of classes that ended on or after `since`:
-    /// (class, person, hours).
-    pub async fn certified_hours(
+    /// The holders of valid training certificates of classes that ended on or after `since`:
+    /// (class, person).
+    pub async fn certified_trainees(
         &self,
         since: NaiveDate,
-    ) -> Result<Vec<(i64, i64, u32)>, StoreError> {
-        let rows: Vec<(i64, i64, i64)> = with_db!(self, pool => sqlx::query_as(
-            "SELECT class_id, person_id, hours FROM certificates
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        let rows: Vec<(i64, i64)> = with_db!(self, pool => sqlx::query_as(
+            "SELECT class_id, person_id FROM certificates
              WHERE kind = 'training' AND status = 'valid' AND end_date >= $1
              ORDER BY class_id, person_id"
         )
         .bind(since)
         .fetch_all(pool)
         .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(class_id, person_id, hours)| (class_id, person_id, count(hours)))
-            .collect())
+        Ok(rows)
     }
 }
 

@@ -76,16 +76,19 @@ pub async fn flags_in_scope(
     Ok(classes)
 }
 
-/// The hours each training certificate states for its holder next to the hours the ledger
-/// counts (`hours_beyond_attendance`): until subsidy claims exist, the certificate is where an
-/// institution claims the hours a trainee completed.
+/// What each training certificate claims next to what the ledger counts
+/// (`hours_beyond_attendance`). Until subsidy claims exist, a certificate is the institution's
+/// claim: it certifies that the holder attended at least the minimum (结业 needs the hours of
+/// `minimum_attendance_percent`), so the claimed hours are the ledger's `required_hours` and a
+/// certificate whose holder's counted hours fall short of them is flagged — issued on
+/// attendance that was never there, or whose check-ins were voided afterwards.
 async fn claimed_hours(
     state: &AppState,
     since: chrono::NaiveDate,
 ) -> Result<Vec<ClaimedHours>, AppError> {
-    let certified = state.store.certified_hours(since).await?;
+    let certified = state.store.certified_trainees(since).await?;
     let mut claims = Vec::with_capacity(certified.len());
-    let mut class_ids: Vec<i64> = certified.iter().map(|(class, _, _)| *class).collect();
+    let mut class_ids: Vec<i64> = certified.iter().map(|(class, _)| *class).collect();
     class_ids.dedup();
     for class_id in class_ids {
         let Some(class) = state
@@ -96,18 +99,19 @@ async fn claimed_hours(
             continue;
         };
         let ledger = crate::classes::attendance::ledger_of(state, class, None).await?;
-        for (_, person_id, hours) in certified.iter().filter(|(id, _, _)| *id == class_id) {
-            let attended = ledger
+        for (_, person_id) in certified.iter().filter(|(id, _)| *id == class_id) {
+            if let Some(line) = ledger
                 .trainees
                 .iter()
                 .find(|line| line.person_id == *person_id)
-                .map_or(0, |line| line.ledger.total_hours);
-            claims.push(ClaimedHours {
-                class_id,
-                person_id: *person_id,
-                claimed_hours: *hours,
-                attended_hours: attended,
-            });
+            {
+                claims.push(ClaimedHours {
+                    class_id,
+                    person_id: *person_id,
+                    claimed_hours: line.ledger.required_hours,
+                    attended_hours: line.ledger.total_hours,
+                });
+            }
         }
     }
     Ok(claims)

@@ -226,8 +226,9 @@ async fn a_class_built_with_each_pattern_is_flagged_and_a_clean_one_is_not(app: 
         .await
         .unwrap();
 
-    // A training certificate for person 1 states 12 hours; the ledger counts 8 (two sessions
-    // with a check-in and a made-up check-out) — hours_beyond_attendance.
+    // A training certificate for person 1 claims the minimum attendance, 11 of the 12 hours
+    // (90 %); the ledger counts 8 (two sessions with a check-in and a made-up check-out) —
+    // hours_beyond_attendance.
     let institution = store
         .institution_id_by_name("大连理工大学")
         .await
@@ -305,7 +306,7 @@ async fn a_class_built_with_each_pattern_is_flagged_and_a_clean_one_is_not(app: 
         hours["evidence"]["summary"]
             .as_str()
             .unwrap()
-            .contains("12"),
+            .contains("申报 11 学时，实际出勤 8 学时"),
         "{hours}"
     );
     // Evidence names people masked, with a Chinese summary; the riskiest class comes first.
