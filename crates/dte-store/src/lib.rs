@@ -29,7 +29,7 @@ pub use catalog::{
 pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, QuotaUsage};
 pub use enrolments::*;
 pub use error::StoreError;
-pub use online::{OnlineCreditRow, OnlineLearning, PresenceCheckRow};
+pub use online::{NewHeartbeat, OnlineCreditRow, OnlineLearning, PresenceCheckRow};
 pub use recordings::{
     MaterialRow, NewRecording, RecordingRow, RecordingSource, SessionRecording, UploadRow,
 };

@@ -57,7 +57,8 @@ pub struct CheckInAnswer {
     pub message: String,
 }
 
-fn session_plan(session: &SessionRow) -> SessionPlan {
+/// A stored session as the domain's plan of it (the teacher is not needed by the rules).
+pub(crate) fn session_plan(session: &SessionRow) -> SessionPlan {
     SessionPlan {
         date: session.date,
         start: session.start,
@@ -69,7 +70,7 @@ fn session_plan(session: &SessionRow) -> SessionPlan {
 }
 
 /// The session and its class, if the caller's scope holds the class.
-async fn session_in_scope(
+pub(crate) async fn session_in_scope(
     state: &AppState,
     caller: &Caller,
     session_id: i64,

@@ -6,7 +6,10 @@
 
 pub mod check_in;
 pub mod enrol;
+pub mod files;
+pub mod online;
 pub mod plan;
+pub mod recordings;
 pub mod workflow;
 
 use crate::AppState;

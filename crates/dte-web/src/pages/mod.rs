@@ -7,6 +7,7 @@ pub mod audit;
 pub mod catalog;
 pub mod classes;
 pub mod home;
+pub mod learning;
 pub mod quotas;
 pub mod session;
 pub mod users;
