@@ -40,7 +40,7 @@ pub use corrections::{AcceptedCheck, CorrectionRow, NewCorrection, SessionCounts
 pub use enrolments::*;
 pub use error::StoreError;
 pub use monitoring::{FenceViolation, LiveSession};
-pub use online::{OnlineCreditRow, OnlineLearning, PresenceCheckRow};
+pub use online::{NewHeartbeat, OnlineCreditRow, OnlineLearning, PresenceCheckRow};
 pub use recordings::{
     MaterialRow, NewRecording, RecordingRow, RecordingSource, SessionRecording, UploadRow,
 };

@@ -13,6 +13,16 @@ use dte_domain::attendance::{Heartbeat, OnlineCredit, PresenceCheck, online_cred
 use serde_json::json;
 use std::collections::BTreeMap;
 
+/// One heartbeat to store, for batches (`dte demo`).
+#[derive(Debug, Clone)]
+pub struct NewHeartbeat {
+    pub session_id: i64,
+    pub person_id: i64,
+    pub at: DateTime<Utc>,
+    pub visible: bool,
+    pub page_id: String,
+}
+
 /// A presence confirmation as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PresenceCheckRow {
@@ -88,6 +98,28 @@ impl Store {
         .fetch_one(pool)
         .await)?;
         Ok(id)
+    }
+
+    /// Stores many heartbeats in one transaction (a day of learning loaded at once).
+    pub async fn record_heartbeats(&self, beats: &[NewHeartbeat]) -> Result<(), StoreError> {
+        with_db!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for beat in beats {
+                sqlx::query(
+                    "INSERT INTO heartbeats (session_id, person_id, at, visible, page_id)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(beat.session_id)
+                .bind(beat.person_id)
+                .bind(beat.at)
+                .bind(beat.visible)
+                .bind(&beat.page_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// The random number of a trainee's presence schedule in a session: `fresh` is kept if

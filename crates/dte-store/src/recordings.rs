@@ -312,11 +312,11 @@ impl Store {
     }
 
     /// Sets what an online session's learning page plays (replacing what it played), audited
-    /// as `material.register`; marks the upload that brought it complete.
+    /// as `material.register`; marks the upload that brought it (if any) complete.
     pub async fn set_material(
         &self,
         material: &MaterialRow,
-        upload_id: &str,
+        upload_id: Option<&str>,
         actor: &Actor,
     ) -> Result<(), StoreError> {
         with_db!(self, pool => {

@@ -27,6 +27,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/check-in.js"),
     ),
     (
+        "learn.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/learn.js"),
+    ),
+    (
+        "upload.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/upload.js"),
+    ),
+    (
         "logo.svg",
         "image/svg+xml",
         include_bytes!("../assets/logo.svg"),

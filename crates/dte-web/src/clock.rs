@@ -19,6 +19,11 @@ impl Clock {
         Clock(Arc::new(move || at))
     }
 
+    /// A clock that asks `now` each time, for tests that move time forward.
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
+    }
+
     /// The current instant.
     pub fn now(&self) -> DateTime<Utc> {
         (self.0)()

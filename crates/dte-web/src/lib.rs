@@ -36,6 +36,9 @@ pub struct AppState {
     pub keyring: Arc<dte_crypto::Keyring>,
     /// Writes check-ins in group commits (the 08:30 burst); see `dte_store::CheckInWriter`.
     pub check_ins: dte_store::CheckInWriter,
+    /// The data folder: recordings and learning materials are kept in it (paths stored
+    /// relative to it), uploads in progress in its `uploads/`.
+    pub data_dir: Arc<std::path::Path>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -9,6 +9,7 @@ use dte_domain::Role;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -81,6 +82,17 @@ const PERSON_VIEWERS: &[Role] = &[
     Role::Inspector,
 ];
 
+/// Who registers recordings and learning materials: the institution running the class.
+const RECORDERS: &[Role] = &[Role::TrainingInstitution];
+/// Who lists, plays and downloads recordings (each within scope): the province, cities (their
+/// region), inspectors and the institution running the class.
+const RECORDING_READERS: &[Role] = &[
+    Role::ProvinceAdmin,
+    Role::CityAdmin,
+    Role::TrainingInstitution,
+    Role::Inspector,
+];
+
 /// One route of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RouteInfo {
@@ -136,6 +148,15 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("POST", "/api/v1/sessions/{id}/corrections", Roles(TRAINING), post(api::check_ins::correct)),
         route("GET", "/api/v1/classes/{id}/attendance", Roles(CLASS_READERS), get(api::check_ins::ledger)),
         route("GET", "/api/v1/flags", Roles(SUPERVISORS), get(api::flags::list)),
+        route("POST", "/api/v1/sessions/{id}/heartbeats", Roles(TRAINEES), post(api::online::heartbeat)),
+        route("POST", "/api/v1/presence-checks/{id}/answer", Roles(TRAINEES), post(api::online::answer)),
+        route("GET", "/api/v1/sessions/{id}/material", Roles(CLASS_READERS), get(api::recordings::material)),
+        route("POST", "/api/v1/sessions/{id}/uploads", Roles(RECORDERS), post(api::recordings::start)),
+        route("GET", "/api/v1/uploads/{id}", Roles(RECORDERS), get(api::recordings::show)),
+        route("PUT", "/api/v1/uploads/{id}", Roles(RECORDERS), put(api::recordings::put)),
+        route("POST", "/api/v1/sessions/{id}/recording", Roles(RECORDERS), post(api::recordings::register)),
+        route("GET", "/api/v1/classes/{id}/recordings", Roles(RECORDING_READERS), get(api::recordings::list)),
+        route("GET", "/api/v1/recordings/{id}/file", Roles(RECORDING_READERS), get(api::recordings::file)),
         route("GET", "/api/v1/persons/{id}", Roles(PERSON_VIEWERS), get(api::persons::show)),
         route("GET", "/api/v1/quotas", Roles(QUOTA_READERS), get(api::quotas::list)),
         route("PUT", "/api/v1/quotas/{year}/{region}", Roles(PROVINCE), put(api::quotas::set)),
@@ -179,6 +200,8 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("GET", "/sessions/{id}/display/code", Roles(TRAINING), get(pages::attendance::display_code)),
         route("GET", "/monitor", Roles(SUPERVISORS), get(pages::monitor::page)),
         route("GET", "/monitor/live", Roles(SUPERVISORS), get(pages::monitor::live)),
+        route("GET", "/classes/{id}/recordings", Roles(RECORDING_READERS), get(pages::learning::recordings)),
+        route("GET", "/learn/{id}", Roles(TRAINEES), get(pages::learning::learn)),
         route("GET", "/quotas", Roles(QUOTA_READERS), get(pages::quotas::page)),
         route("POST", "/quotas", Roles(PROVINCE), post(pages::quotas::set)),
         route("GET", "/activate", Public, get(pages::activation::form)),
@@ -219,7 +242,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::identify))
         .with_state(state)
-        .layer(CompressionLayer::new())
+        // Video is compressed already, and a compressed body would break its byte ranges.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("video/")),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,
             move |_: &axum::response::Response<_>| hsts.clone(),

@@ -65,6 +65,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             512,
             std::time::Duration::from_millis(5),
         ),
+        data_dir: Arc::from(config.data_dir.as_path()),
     };
     let served = match tls {
         None => dte_web::serve(listener, state, shutdown_signal()).await,

@@ -315,7 +315,7 @@ async fn uploads_and_materials_are_kept_and_audited(backend: Backend) {
         registered_at: actor().at,
     };
     store
-        .set_material(&material, "upload-token-1", &actor())
+        .set_material(&material, Some("upload-token-1"), &actor())
         .await
         .unwrap();
     assert_eq!(
@@ -337,7 +337,7 @@ async fn uploads_and_materials_are_kept_and_audited(backend: Backend) {
         ..material
     };
     store
-        .set_material(&replacement, "upload-token-1", &actor())
+        .set_material(&replacement, None, &actor())
         .await
         .unwrap();
     assert_eq!(

@@ -57,7 +57,7 @@ pub struct CheckInAnswer {
     pub message: String,
 }
 
-/// A stored session as the domain's plan of it (the teacher is not needed here).
+/// A stored session as the domain's plan of it (the teacher is not needed by the rules).
 pub(crate) fn session_plan(session: &SessionRow) -> SessionPlan {
     SessionPlan {
         date: session.date,

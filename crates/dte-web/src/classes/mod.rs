@@ -7,7 +7,10 @@
 pub mod attendance;
 pub mod check_in;
 pub mod enrol;
+pub mod files;
+pub mod online;
 pub mod plan;
+pub mod recordings;
 pub mod workflow;
 
 use crate::AppState;

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod catalog;
 pub mod classes;
 pub mod home;
+pub mod learning;
 pub mod monitor;
 pub mod quotas;
 pub mod session;

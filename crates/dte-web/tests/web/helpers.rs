@@ -32,6 +32,24 @@ pub struct TestApp {
     pub client: reqwest::Client,
     #[allow(dead_code)] // Kept alive so the database outlives the server.
     pub database: TestDatabase,
+    /// The app's data folder (recordings, materials, uploads), removed when the app is dropped.
+    pub data_dir: std::path::PathBuf,
+    /// What the app's clock answers; [`TestApp::set_now`] moves it.
+    pub now: std::sync::Arc<std::sync::Mutex<chrono::DateTime<Utc>>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+impl TestApp {
+    /// Sets the app's clock (it starts at [`test_now`]).
+    #[allow(dead_code)]
+    pub fn set_now(&self, at: chrono::DateTime<Utc>) {
+        *self.now.lock().unwrap() = at;
+    }
 }
 
 /// The instant every test runs at: 2026-11-27 12:00 in Shanghai.
@@ -47,9 +65,17 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         .load_bundled_reference(test_now())
         .await
         .unwrap();
+    let now = std::sync::Arc::new(std::sync::Mutex::new(test_now()));
+    let clock_now = now.clone();
+    let data_dir = std::env::temp_dir().join(format!(
+        "dte-web-test-{}-{}",
+        std::process::id(),
+        dte_crypto::new_token()
+    ));
+    std::fs::create_dir_all(&data_dir).unwrap();
     let state = AppState {
         store: database.store.clone(),
-        clock: Clock::fixed(test_now()),
+        clock: Clock::from_fn(move || *clock_now.lock().unwrap()),
         public_url: "http://127.0.0.1".into(),
         security: std::sync::Arc::new(dte_web::auth::Security::with_params(
             dte_crypto::PasswordParams::FOR_TESTS_ONLY,
@@ -64,6 +90,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             64,
             std::time::Duration::from_millis(2),
         ),
+        data_dir: std::sync::Arc::from(data_dir.as_path()),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
@@ -76,6 +103,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         address,
         client,
         database,
+        data_dir,
+        now,
     })
 }
 

@@ -12,4 +12,5 @@ mod browser;
 mod class_pages;
 mod classes;
 mod flags;
+mod online;
 mod pages;

@@ -112,6 +112,10 @@ struct ClassPage {
     may_enrol: bool,
     categories: Vec<(&'static str, &'static str)>,
     subsidy_choices: Vec<(String, String)>,
+    /// For a trainee: the online sessions with their learning page (id, date and time).
+    learn_links: Vec<(i64, String)>,
+    /// The caller may see the class's recordings (全程录像).
+    recordings_link: bool,
     extras: Extras,
 }
 
@@ -299,6 +303,28 @@ pub async fn class_page(
                 .collect(),
         ),
     };
+    let learn_links = if role == Some(Role::Trainee) {
+        state
+            .store
+            .sessions_of_class(class.id)
+            .await?
+            .into_iter()
+            .filter(|session| session.delivery == "online")
+            .map(|session| {
+                (
+                    session.id,
+                    format!(
+                        "{} {}–{}",
+                        session.date,
+                        session.start.format("%H:%M"),
+                        session.end.format("%H:%M")
+                    ),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let action_path = match role {
         Some(Role::TrainingInstitution) => format!("/classes/{id}/actions"),
         _ => format!("/classes/{id}/decisions"),
@@ -351,6 +377,11 @@ pub async fn class_page(
             .map(|category| (category.as_str(), category.label()))
             .collect(),
         subsidy_choices: subsidy_names,
+        learn_links,
+        recordings_link: matches!(
+            role,
+            Some(Role::ProvinceAdmin | Role::CityAdmin | Role::Inspector)
+        ) || own,
         extras,
     };
     Ok((status, render(&page)).into_response())
