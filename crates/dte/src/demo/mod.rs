@@ -11,6 +11,7 @@ mod attendance;
 mod people;
 mod places;
 mod plans;
+mod recordings;
 mod rules;
 mod year;
 
@@ -49,9 +50,27 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     printed.push(accounts::activate_trainee(&store, &keyring, activated, now).await?);
     let classes = all_classes(&store).await?;
     let attendance = attendance::attend(&store, &keyring, &classes, now).await?;
-    print_summary(&store, config, &outcome, &attendance, &printed).await?;
+    let filmed = recordings::film(&store, &config.data_dir, &classes, today, now).await?;
+    print_summary(&store, config, &outcome, &attendance, &filmed, &printed).await?;
     store.close().await;
     Ok(())
+}
+
+/// The summary of online learning and recordings.
+fn print_filmed(filmed: &recordings::Filmed) {
+    println!(
+        "  全程录像：{} 个课次已登记（{} 个文件在数据目录，{} 个外部存储引用）",
+        filmed.files + filmed.references,
+        filmed.files,
+        filmed.references
+    );
+    if let Some((title, class, session)) = &filmed.missing {
+        println!("    缺录像（风险提示示例）：{title}（班期 {class}）课次 {session}");
+    }
+    println!(
+        "  线上学习：{} 人次、{} 条心跳与随机在线确认（学习页 /learn/课次编号）",
+        filmed.learners, filmed.heartbeats
+    );
 }
 
 /// Every class, newest first, read page by page as the province sees them.
@@ -90,6 +109,7 @@ async fn print_summary(
     config: &Config,
     outcome: &year::Outcome,
     attendance: &attendance::Attendance,
+    filmed: &recordings::Filmed,
     printed: &[Printed],
 ) -> anyhow::Result<()> {
     let year = store.catalog_year(chrono::Utc::now().year()).await?;
@@ -163,6 +183,7 @@ async fn print_summary(
             seats.join("、")
         );
     }
+    print_filmed(filmed);
     println!("账号（角色、用户名、密码；只显示这一次）：");
     for account in printed {
         println!(

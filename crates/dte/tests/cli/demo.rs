@@ -299,6 +299,17 @@ async fn demo_makes_a_year_of_classes_in_every_region_that_its_printed_accounts_
             "{kind} missing from the demo's flags: {kinds:?}"
         );
     }
+    // …and honest classes that have begun carry none.
+    let begun = all
+        .iter()
+        .filter(|class| {
+            ["running", "finished", "closed"].contains(&class["status"].as_str().unwrap())
+        })
+        .count();
+    assert!(
+        flagged.len() < begun,
+        "every begun class is flagged: {flagged:?}"
+    );
     // The printed pending trainee activates with the printed code, then signs in.
     let (username, code) = pending_trainee(&printed);
     let password = "Liaohe-Delta-Reed-2026";
