@@ -204,17 +204,24 @@ async fn heartbeats_are_credited_on_the_servers_clock_with_presence_confirmation
     assert_eq!(last["credited_minutes"], 50, "{last}");
     assert_eq!(last["session_minutes"], 135, "3 学时 × 45 minutes");
     assert_eq!(last["credited_hours"], 1);
-    assert_eq!(
-        confirmations, 1,
-        "one confirmation in the first 45-minute block"
-    );
+    // One in the first 45-minute block; the second block's may fall before minute 50.
+    assert!((1..=2).contains(&confirmations), "{confirmations}");
 
     // The second trainee beats for 10 minutes, then hides the page for 10: only the visible
-    // stretch counts; an unanswered confirmation stops the credit from when it was asked.
+    // stretch counts.
     for step in 0..=20 {
         app.set_now(test_now() + Duration::seconds(30 * step));
-        app.send_json(Method::POST, &path, &second, beat(true))
+        let (_, body) = app
+            .send_json(Method::POST, &path, &second, beat(true))
             .await;
+        // The schedule is random: a confirmation may fall in these ten minutes too.
+        if let Some(check) = body["presence_check"]["id"].as_i64() {
+            let answer = format!("/api/v1/presence-checks/{check}/answer");
+            assert_eq!(
+                app.send_json(Method::POST, &answer, &second, None).await.0,
+                200
+            );
+        }
     }
     for step in 21..=40 {
         app.set_now(test_now() + Duration::seconds(30 * step));
