@@ -12,6 +12,7 @@ pub mod class;
 pub mod class_rules;
 pub mod eligibility;
 pub mod enrolment;
+pub mod evaluation;
 pub mod flags;
 pub mod level;
 pub mod money;
