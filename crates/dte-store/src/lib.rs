@@ -12,6 +12,7 @@ mod catalog;
 mod classes;
 mod enrolments;
 mod error;
+mod exams;
 pub mod testing;
 
 pub use accounts::{AccountRefusal, AccountRequest, NewSession, NewUser, Session, User};
@@ -27,6 +28,9 @@ pub use catalog::{
 pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, QuotaUsage};
 pub use enrolments::*;
 pub use error::StoreError;
+pub use exams::{
+    CandidateResult, CandidateRow, ExamPlanFilter, ExamPlanRow, NewCandidate, NewExamPlan,
+};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -8,4 +8,5 @@
 mod attendance;
 mod audit;
 mod classes;
+mod exams;
 mod story;
