@@ -8,8 +8,10 @@
 
 pub mod access;
 pub mod attendance;
+pub mod certificate;
 pub mod class;
 pub mod class_rules;
+pub mod completion;
 pub mod eligibility;
 pub mod enrolment;
 pub mod evaluation;
@@ -23,6 +25,7 @@ pub mod resident_id;
 
 pub use access::{Role, Scope};
 pub use attendance::{CheckKind, HoursLedger, decide_check, hours_ledger, online_credit};
+pub use certificate::{CertificateKind, CertificateStatus, NumberPattern, SignedFields};
 pub use class::{ClassAction, ClassStatus, Delivery, Funding, SessionPlan};
 pub use class_rules::{ClassContext, ClassPlan, InstitutionStanding, Violation};
 pub use eligibility::{

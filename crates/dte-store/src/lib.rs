@@ -9,7 +9,9 @@ mod accounts;
 mod attendance;
 mod audit;
 mod catalog;
+mod certificates;
 mod classes;
+mod completion;
 mod enrolments;
 mod error;
 mod exams;
@@ -25,7 +27,12 @@ pub use catalog::{
     InstitutionListingRow, InstitutionRow, LevelRow, OccupationRow, ReferenceLoad, RegionRow,
     SettingRow, SubsidyCategoryRow,
 };
+pub use certificates::{
+    CERTIFICATE_PAGE_MAX, CertificateDetails, CertificateFilter, CertificateRow,
+    CertificateSignature, IssueRefusal, NewCertificate, Revocation,
+};
 pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, QuotaUsage};
+pub use completion::{CompletionResultRow, NewCompletionResult, SealRow};
 pub use enrolments::*;
 pub use error::StoreError;
 pub use exams::{

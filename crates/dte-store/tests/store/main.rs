@@ -7,6 +7,7 @@
 
 mod attendance;
 mod audit;
+mod certificates;
 mod classes;
 mod exams;
 mod story;
