@@ -22,7 +22,7 @@ pub mod plan;
 pub mod score;
 
 pub use candidate::{CandidateFacts, HeldCertificate, check_candidate};
-pub use hours::{CompletedTraining, YearHours, continuing_education_hours};
+pub use hours::{CompletedTraining, YearHours, continuing_education_hours, counted_hours};
 pub use plan::{
     EXAM_WITHIN_DAYS_AFTER_CLASS_END, ExamAction, ExamPlanContext, ExamPlanProposal,
     ExamPlanStatus, ExamTransitionError, check_plan, check_score_entry,

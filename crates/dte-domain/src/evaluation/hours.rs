@@ -6,12 +6,15 @@
 //!
 //! - **Only completed trainings count.** Hours are 取得 (obtained) by completing the training:
 //!   a class the trainee left, failed or has not finished yet gives none. The caller passes the
-//!   classes whose completion the trainee passed (those of their training certificates).
+//!   classes whose completion the trainee passed: those of their valid training certificates
+//!   (a revoked certificate gives no hours).
 //! - **The hours are those of the hours ledger** ([`crate::HoursLedger::total_hours`]): offline
 //!   sessions attended with both check-in and check-out, plus online hours credited from
 //!   heartbeats and capped so that online makes at most half of the counted hours (the plan's
 //!   四（一）). They are the hours the trainee proved, not the timetable's: a trainee who
 //!   completed with 92 % attendance earns 92 % of the hours. Never more than the timetable.
+//!   Completion takes them from the ledger with [`counted_hours`] and the training certificate
+//!   keeps them, so the record reads them from there.
 //! - **The year is the year of completion** (the training certificate's date): 当年度有效 ties
 //!   the hours to the year they are recorded in, and they are recorded once obtained, so a class
 //!   from December to January counts all its hours in January's year.
@@ -30,7 +33,8 @@ pub struct CompletedTraining {
     pub end_date: NaiveDate,
     /// The day completion was recorded (the training certificate's date).
     pub completed_on: NaiveDate,
-    pub ledger: HoursLedger,
+    /// The hours completion counted ([`counted_hours`] of the ledger at completion).
+    pub hours: u32,
 }
 
 /// One calendar year of a trainee's continuing-education hours.
@@ -51,7 +55,7 @@ pub fn continuing_education_hours(trainings: &[CompletedTraining]) -> Vec<YearHo
     let mut years: Vec<YearHours> = Vec::new();
     for training in sorted {
         let year = training.completed_on.year();
-        let hours = counted_hours(&training.ledger);
+        let hours = training.hours;
         match years.last_mut() {
             Some(last) if last.year == year => {
                 last.hours = last.hours.saturating_add(hours);

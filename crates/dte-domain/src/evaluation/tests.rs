@@ -328,7 +328,7 @@ fn training(class_id: i64, completed_on: NaiveDate, ledger: HoursLedger) -> Comp
         start_date: completed_on,
         end_date: completed_on,
         completed_on,
-        ledger,
+        hours: hours::counted_hours(&ledger),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod api_reference;
 pub mod audit;
 pub mod catalog;
 pub mod classes;
+pub mod evaluation;
 pub mod home;
 pub mod quotas;
 pub mod session;

@@ -11,4 +11,5 @@ mod attendance;
 mod browser;
 mod class_pages;
 mod classes;
+mod exams;
 mod pages;
