@@ -1,10 +1,13 @@
-//! DTE's documents: Excel workbooks people download, and rosters (花名册) uploaded and exported.
+//! DTE's documents: Excel workbooks people download, rosters (花名册) and exam score sheets
+//! (成绩单) uploaded and exported, and continuing-education hours records.
 //!
 //! This crate turns plain records into file bytes and uploaded bytes into checked records. It
 //! does no I/O and knows nothing of the database or HTTP; callers hand it rows or bytes.
 
 pub mod catalog;
+pub mod hours;
 pub mod roster;
+pub mod scores;
 
 /// A document could not be produced.
 #[derive(Debug, thiserror::Error)]

@@ -1,4 +1,6 @@
-//! dte-docs's one integration-test binary: the catalog workbook and rosters.
+//! dte-docs's one integration-test binary: the catalog workbook, rosters, score sheets and the
+//! continuing-education hours record.
 
 mod roster;
+mod scores;
 mod xlsx;

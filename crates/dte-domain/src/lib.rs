@@ -14,6 +14,7 @@ pub mod class_rules;
 pub mod completion;
 pub mod eligibility;
 pub mod enrolment;
+pub mod evaluation;
 pub mod flags;
 pub mod level;
 pub mod money;

@@ -15,6 +15,7 @@ mod completion;
 mod corrections;
 mod enrolments;
 mod error;
+mod exams;
 mod monitoring;
 mod online;
 mod recordings;
@@ -39,6 +40,9 @@ pub use completion::{CompletionResultRow, NewCompletionResult, SealRow};
 pub use corrections::{AcceptedCheck, CorrectionRow, NewCorrection, SessionCounts};
 pub use enrolments::*;
 pub use error::StoreError;
+pub use exams::{
+    CandidateResult, CandidateRow, ExamPlanFilter, ExamPlanRow, NewCandidate, NewExamPlan,
+};
 pub use monitoring::{FenceViolation, LiveSession};
 pub use online::{NewHeartbeat, OnlineCreditRow, OnlineLearning, PresenceCheckRow};
 pub use recordings::{

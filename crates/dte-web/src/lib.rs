@@ -10,6 +10,7 @@ pub mod auth;
 pub mod classes;
 mod clock;
 mod error;
+pub mod evaluation;
 mod guard;
 mod monitoring;
 mod pages;

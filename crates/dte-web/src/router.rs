@@ -81,6 +81,19 @@ const PERSON_VIEWERS: &[Role] = &[
     Role::TrainingInstitution,
     Role::Inspector,
 ];
+/// Who sees exam plans (each within scope): both institutions, cities, the province,
+/// inspectors, and trainees (the plans they are candidates of).
+const EXAM_READERS: &[Role] = CLASS_READERS;
+/// Evaluation institutions' staff.
+const EVALUATION: &[Role] = &[Role::EvaluationInstitution];
+/// Who reads a person's continuing-education hours (within scope).
+const HOURS_READERS: &[Role] = &[
+    Role::ProvinceAdmin,
+    Role::CityAdmin,
+    Role::TrainingInstitution,
+    Role::EvaluationInstitution,
+    Role::Inspector,
+];
 
 /// Who registers recordings and learning materials: the institution running the class.
 const RECORDERS: &[Role] = &[Role::TrainingInstitution];
@@ -160,6 +173,19 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("GET", "/api/v1/persons/{id}", Roles(PERSON_VIEWERS), get(api::persons::show)),
         route("GET", "/api/v1/quotas", Roles(QUOTA_READERS), get(api::quotas::list)),
         route("PUT", "/api/v1/quotas/{year}/{region}", Roles(PROVINCE), put(api::quotas::set)),
+        // API: level evaluation and continuing-education hours.
+        route("GET", "/api/v1/exam-plans", Roles(EXAM_READERS), get(api::exams::list)),
+        route("POST", "/api/v1/exam-plans", Roles(TRAINING), post(api::exams::propose)),
+        route("GET", "/api/v1/exam-plans/{id}", Roles(EXAM_READERS), get(api::exams::show)),
+        route("POST", "/api/v1/exam-plans/{id}/agree", Roles(EVALUATION), post(api::exams::agree)),
+        route("POST", "/api/v1/exam-plans/{id}/decline", Roles(EVALUATION), post(api::exams::decline)),
+        route("PUT", "/api/v1/exam-plans/{id}/scores", Roles(EVALUATION), put(api::exams::enter_scores)),
+        route("GET", "/api/v1/exam-plans/{id}/scores.xlsx", Roles(EVALUATION), get(api::exams::score_sheet)),
+        route("POST", "/api/v1/exam-plans/{id}/scores.xlsx", Roles(EVALUATION), post(api::exams::import_scores).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
+        route("GET", "/api/v1/me/hours", Roles(TRAINEES), get(api::hours::mine)),
+        route("GET", "/api/v1/me/hours.xlsx", Roles(TRAINEES), get(api::hours::mine_xlsx)),
+        route("GET", "/api/v1/persons/{id}/hours", Roles(HOURS_READERS), get(api::hours::of_person)),
+        route("GET", "/api/v1/persons/{id}/hours.xlsx", Roles(HOURS_READERS), get(api::hours::of_person_xlsx)),
         // API: the audit log (audit administrator only).
         route("GET", "/api/v1/audit", Roles(AUDITOR), get(api::audit::list)),
         // Pages: public.
@@ -206,6 +232,9 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("POST", "/quotas", Roles(PROVINCE), post(pages::quotas::set)),
         route("GET", "/activate", Public, get(pages::activation::form)),
         route("POST", "/activate", Public, post(pages::activation::submit)),
+        // Pages: level evaluation and continuing-education hours.
+        route("GET", "/exam-plans", Roles(EXAM_READERS), get(pages::evaluation::plans)),
+        route("GET", "/hours", Roles(TRAINEES), get(pages::evaluation::my_hours)),
         // Pages: the audit log (audit administrator only).
         route("GET", "/audit", Roles(AUDITOR), get(pages::audit::page)),
         // Assets embedded in the binary.

@@ -9,7 +9,7 @@
 mod export;
 mod fields;
 mod import;
-mod sheet;
+pub(crate) mod sheet;
 mod template;
 
 pub use export::{roster_csv, roster_workbook};

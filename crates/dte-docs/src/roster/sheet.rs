@@ -6,7 +6,7 @@ use calamine::{DataRef, Reader, Xlsx};
 use std::io::Cursor;
 
 /// Rows searched for the header row (a title row may stand above it).
-pub(super) const HEADER_SEARCH_ROWS: usize = 10;
+pub(crate) const HEADER_SEARCH_ROWS: usize = 10;
 
 /// Columns read; cells further right are ignored.
 const MAX_COLUMNS: u32 = 256;
@@ -16,7 +16,7 @@ const MAX_CELLS: usize = 5_000_000;
 
 /// A cell's value as the import cares about it.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Cell {
+pub(crate) enum Cell {
     /// Text, trimmed, never empty.
     Text(String),
     Number(f64),
@@ -29,7 +29,7 @@ pub(super) enum Cell {
 
 /// One non-blank spreadsheet row: its 0-based row index and its cells by 0-based column.
 #[derive(Debug, Clone)]
-pub(super) struct SheetRow {
+pub(crate) struct SheetRow {
     pub index: u32,
     pub cells: Vec<(u32, Cell)>,
 }
@@ -45,7 +45,7 @@ impl SheetRow {
 }
 
 /// Reads the non-blank rows of the workbook's first sheet, in order.
-pub(super) fn read_first_sheet(bytes: &[u8]) -> Result<Vec<SheetRow>, FileError> {
+pub(crate) fn read_first_sheet(bytes: &[u8]) -> Result<Vec<SheetRow>, FileError> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(FileError::LegacyXls);
     }

@@ -9,5 +9,6 @@ mod attendance;
 mod audit;
 mod certificates;
 mod classes;
+mod exams;
 mod online;
 mod story;

@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod audit;
 pub mod catalog;
 pub mod classes;
+pub mod evaluation;
 pub mod home;
 pub mod learning;
 pub mod monitor;

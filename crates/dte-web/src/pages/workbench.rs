@@ -108,6 +108,7 @@ fn tasks(role: Role) -> Vec<Task> {
         "远程监控",
         "今日签到实况、围栏外签到地图与骗补风险提示",
     );
+    let exams = |description| task("/exam-plans", "等级考核", description);
     match role {
         Role::ProvinceAdmin => vec![
             task(
@@ -118,6 +119,7 @@ fn tasks(role: Role) -> Vec<Task> {
             task("/classes", "全省班期", "各地区、各机构的班期与花名册"),
             monitor,
             quotas("名额管理"),
+            exams("全省专业技术等级考核计划与成绩"),
             users,
             catalogs,
             institutions,
@@ -134,6 +136,7 @@ fn tasks(role: Role) -> Vec<Task> {
             task("/classes", "本地区班期", "本地区全部班期与花名册"),
             monitor,
             quotas("名额"),
+            exams("本地区班期的等级考核计划与成绩"),
             users,
             regions,
             institutions,
@@ -147,12 +150,14 @@ fn tasks(role: Role) -> Vec<Task> {
                 "开设班期",
                 "填写班期计划、场地、电子围栏与课表",
             ),
+            exams("为已结业班期申请专业技术等级考核"),
             catalogs,
             institutions,
             account,
         ],
         Role::EvaluationInstitution => vec![
             task("/classes", "班期", "本机构评价职业的已批准班期"),
+            exams("确认考核计划，下载和导入成绩单"),
             catalogs,
             institutions,
             account,
@@ -161,6 +166,7 @@ fn tasks(role: Role) -> Vec<Task> {
             task("/classes", "班期", "全省班期与花名册（只读）"),
             monitor,
             quotas("名额"),
+            exams("全省等级考核计划与成绩（只读）"),
             catalogs,
             institutions,
             regions,
@@ -178,6 +184,8 @@ fn tasks(role: Role) -> Vec<Task> {
                 "到达培训场地后扫码或输入签到码，签到签退",
             ),
             task("/classes", "我的培训", "我报名的班期、课表与培训地点"),
+            task("/hours", "继续教育学时", "每年的继续教育学时，可下载 Excel"),
+            exams("我参加的等级考核与成绩"),
             account,
         ],
     }

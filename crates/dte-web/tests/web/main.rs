@@ -11,6 +11,7 @@ mod attendance;
 mod browser;
 mod class_pages;
 mod classes;
+mod exams;
 mod flags;
 mod online;
 mod pages;

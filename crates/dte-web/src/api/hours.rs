@@ -1,0 +1,102 @@
+//! Continuing-education hours (继续教育学时): a trainee's own record, and a person's record for
+//! the institutions and cities that see them, as JSON and .xlsx.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::classes::scope;
+use crate::error::{AppError, ErrorBody};
+use crate::evaluation::hours::{self, HoursRecord};
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+
+/// The caller's own record (trainee).
+#[utoipa::path(get, path = "/api/v1/me/hours", tag = "evaluation", responses(
+    (status = 200, body = HoursRecord, description = "Hours per year"),
+))]
+pub async fn mine(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<HoursRecord>, AppError> {
+    let person = own_person(&state, &caller).await?;
+    Ok(Json(hours::record(&state.store, &person).await?))
+}
+
+/// The caller's own record as .xlsx (trainee).
+#[utoipa::path(get, path = "/api/v1/me/hours.xlsx", tag = "evaluation", responses(
+    (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "Hours per year"),
+))]
+pub async fn mine_xlsx(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, AppError> {
+    let person = own_person(&state, &caller).await?;
+    xlsx(&hours::record(&state.store, &person).await?)
+}
+
+/// A person's record, for whoever sees them (their institutions, their city, the province).
+#[utoipa::path(get, path = "/api/v1/persons/{id}/hours", tag = "evaluation", params(("id" = i64, Path, description = "Person id")), responses(
+    (status = 200, body = HoursRecord, description = "Hours per year"),
+    (status = 404, body = ErrorBody, description = "No such person in the caller's scope"),
+))]
+pub async fn of_person(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Json<HoursRecord>, AppError> {
+    let person = person_for(&state, &caller, id).await?;
+    Ok(Json(hours::record(&state.store, &person).await?))
+}
+
+/// A person's record as .xlsx.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/hours.xlsx", tag = "evaluation", params(("id" = i64, Path, description = "Person id")), responses(
+    (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "Hours per year"),
+    (status = 404, body = ErrorBody, description = "No such person in the caller's scope"),
+))]
+pub async fn of_person_xlsx(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let person = person_for(&state, &caller, id).await?;
+    xlsx(&hours::record(&state.store, &person).await?)
+}
+
+async fn own_person(state: &AppState, caller: &Caller) -> Result<dte_store::PersonRow, AppError> {
+    let id = caller
+        .user()
+        .and_then(|user| user.person_id)
+        .ok_or_else(|| AppError::forbidden("只有学员本人可以查看自己的学时"))?;
+    person_for(state, caller, id).await
+}
+
+async fn person_for(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<dte_store::PersonRow, AppError> {
+    state
+        .store
+        .person_in_scope(&scope(caller)?, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("person_not_found", format!("未找到编号为 {id} 的学员")))
+}
+
+fn xlsx(record: &HoursRecord) -> Result<Response, AppError> {
+    let bytes = hours::workbook(record)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"hours-{}.xlsx\"", record.person_id),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,381 @@
+//! Level evaluation in the web layer, shared by the API and the pages: which rule of
+//! `dte_domain::evaluation` applies at each step of an exam plan (proposal, agreement, scores)
+//! with the day's reference data, and the continuing-education hours of a person read from
+//! their training certificates. No rule is written here; handlers call these functions.
+
+pub mod hours;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::classes::plan::violations;
+use crate::classes::{actor, class_for, scope};
+use crate::error::AppError;
+use dte_docs::scores::SheetResult;
+use dte_domain::certificate::{CertificateKind, CertificateStatus};
+use dte_domain::class_rules::{InstitutionStanding, Violation};
+use dte_domain::evaluation::{
+    CandidateFacts, ExamAction, ExamPlanContext, ExamPlanProposal, ExamPlanStatus, HeldCertificate,
+    PassMarks, check_candidate, check_plan, check_score_entry, outcome,
+};
+use dte_domain::reference::{InstitutionKind, SettingKey};
+use dte_domain::{OccupationCode, Scope};
+use dte_store::{
+    CandidateResult, CertificateFilter, ExamPlanRow, NewCandidate, NewExamPlan, Store, StoreError,
+};
+
+/// A proposal as the training institution sends it.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub class_id: i64,
+    pub evaluation_institution_id: i64,
+    pub exam_date: chrono::NaiveDate,
+}
+
+/// Proposes an exam plan for one of the caller's finished classes; every broken rule is named.
+/// The candidates are the class's active trainees who hold a valid training certificate of
+/// its occupation and level and no level certificate of it; 422 when there is none.
+pub async fn propose(
+    state: &AppState,
+    caller: &Caller,
+    proposal: &Proposal,
+) -> Result<i64, AppError> {
+    let class = class_for(state, caller, proposal.class_id).await?;
+    let own = caller.user().and_then(|user| user.institution_id);
+    if own != Some(class.institution_id) {
+        return Err(AppError::forbidden("只能为本机构的班期申请等级考核"));
+    }
+    let today = state.clock.today();
+    let exam = ExamPlanProposal {
+        occupation: class.occupation.clone(),
+        level: class.level,
+        class_status: class.status,
+        class_end_date: class.end_date,
+        exam_date: proposal.exam_date,
+    };
+    let context = ExamPlanContext {
+        today,
+        training_institution: standing(
+            &state.store,
+            InstitutionKind::Training,
+            &class.occupation,
+            class.institution_id,
+        )
+        .await?,
+        evaluation_institution: standing(
+            &state.store,
+            InstitutionKind::Evaluation,
+            &class.occupation,
+            proposal.evaluation_institution_id,
+        )
+        .await?,
+    };
+    refuse(check_plan(&exam, &context))?;
+    let mut candidates = Vec::new();
+    let mut refusals = Vec::new();
+    for entry in state.store.class_roster(class.id).await? {
+        if !entry.active {
+            continue;
+        }
+        let facts = certificates_of(&state.store, entry.person_id).await?;
+        match check_candidate(&class.occupation, class.level, &facts) {
+            Ok(()) => candidates.push(NewCandidate {
+                person_id: entry.person_id,
+                enrolment_id: entry.enrolment_id,
+                training_certificate_number: facts
+                    .training
+                    .iter()
+                    .find(|held| {
+                        held.valid
+                            && held.occupation == class.occupation
+                            && held.level == class.level
+                    })
+                    .map(|held| held.number.clone()),
+            }),
+            Err(refusal) => refusals.push(refusal),
+        }
+    }
+    if candidates.is_empty() {
+        let mut list = vec![Violation::new(
+            "class",
+            "no_candidates",
+            "本班没有取得培训合格证书、可参加等级考核的学员",
+        )];
+        list.extend(refusals);
+        return Err(violations(list));
+    }
+    let plan = NewExamPlan {
+        class_id: class.id,
+        training_institution_id: class.institution_id,
+        evaluation_institution_id: proposal.evaluation_institution_id,
+        occupation: class.occupation.clone(),
+        level: class.level,
+        exam_date: proposal.exam_date,
+        candidates,
+    };
+    match state
+        .store
+        .propose_exam_plan(&plan, &actor(state, caller))
+        .await
+    {
+        Ok(id) => Ok(id),
+        Err(StoreError::Constraint { constraint })
+            if constraint == "exam_plans_one_live_per_class" =>
+        {
+            Err(AppError::conflict(
+                "exam_plan_exists",
+                "本班已有待确认或进行中的考核计划",
+            ))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The exam plan if the caller's scope holds it; 404 (audited) otherwise.
+pub async fn plan_for(state: &AppState, caller: &Caller, id: i64) -> Result<ExamPlanRow, AppError> {
+    match state.store.exam_plan_in_scope(&scope(caller)?, id).await? {
+        Some(plan) => Ok(plan),
+        None => {
+            let event = crate::audit::Event::success("access.denied", "exam_plan", id.to_string())
+                .with_outcome(dte_store::AuditOutcome::Denied);
+            crate::audit::record(state, caller, event).await?;
+            Err(AppError::not_found(
+                "exam_plan_not_found",
+                format!("未找到编号为 {id} 的考核计划"),
+            ))
+        }
+    }
+}
+
+/// The plan, if the caller is its evaluation institution (who agrees, scores and issues).
+pub async fn evaluator_plan(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<ExamPlanRow, AppError> {
+    let plan = plan_for(state, caller, id).await?;
+    let own = caller.user().and_then(|user| user.institution_id);
+    if own != Some(plan.evaluation_institution_id) {
+        return Err(AppError::forbidden("只有考核计划的评价机构可以进行此操作"));
+    }
+    Ok(plan)
+}
+
+/// The evaluation institution agrees (the plan's rules checked again today) or declines with a
+/// reason.
+pub async fn decide(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    decline_reason: Option<&str>,
+) -> Result<ExamPlanStatus, AppError> {
+    let plan = evaluator_plan(state, caller, id).await?;
+    let action = match decline_reason {
+        Some(_) => ExamAction::Decline,
+        None => ExamAction::Agree,
+    };
+    let to = transition(plan.status, action)?;
+    if let Some(reason) = decline_reason
+        && reason.trim().is_empty()
+    {
+        return Err(AppError::invalid("reason", "请填写拒绝的理由"));
+    }
+    if action == ExamAction::Agree {
+        let class = class_for(state, caller, plan.class_id).await?;
+        let exam = ExamPlanProposal {
+            occupation: plan.occupation.clone(),
+            level: plan.level,
+            class_status: class.status,
+            class_end_date: class.end_date,
+            exam_date: plan.exam_date,
+        };
+        let context = ExamPlanContext {
+            today: state.clock.today(),
+            training_institution: standing(
+                &state.store,
+                InstitutionKind::Training,
+                &plan.occupation,
+                plan.training_institution_id,
+            )
+            .await?,
+            evaluation_institution: standing(
+                &state.store,
+                InstitutionKind::Evaluation,
+                &plan.occupation,
+                plan.evaluation_institution_id,
+            )
+            .await?,
+        };
+        refuse(check_plan(&exam, &context))?;
+    }
+    let name = if action == ExamAction::Agree {
+        "agree"
+    } else {
+        "decline"
+    };
+    state
+        .store
+        .change_exam_plan_status(
+            id,
+            plan.status,
+            to,
+            decline_reason.map(str::trim),
+            name,
+            &actor(state, caller),
+        )
+        .await
+        .map_err(changed_meanwhile)?;
+    Ok(to)
+}
+
+/// Enters (or corrects) a whole score sheet: the exam must have been held, every candidate
+/// of the plan needs a result, and who passes is decided under the day's pass marks.
+pub async fn enter_scores(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    sheet: &[(i64, SheetResult)],
+) -> Result<ExamPlanRow, AppError> {
+    let plan = evaluator_plan(state, caller, id).await?;
+    transition(plan.status, ExamAction::EnterScores)?;
+    let today = state.clock.today();
+    check_score_entry(plan.exam_date, today).map_err(|violation| violations(vec![violation]))?;
+    let candidates = state.store.exam_candidates(id).await?;
+    let mut missing = Vec::new();
+    for candidate in &candidates {
+        if !sheet
+            .iter()
+            .any(|(person, _)| *person == candidate.person_id)
+        {
+            missing.push(Violation::new(
+                "scores",
+                "score_missing",
+                format!("考生“{}”没有成绩：缺考的请标为缺考", candidate.name),
+            ));
+        }
+    }
+    for (person, _) in sheet {
+        if !candidates
+            .iter()
+            .any(|candidate| candidate.person_id == *person)
+        {
+            missing.push(Violation::new(
+                "scores",
+                "not_a_candidate",
+                format!("编号 {person} 不是本次考核的考生"),
+            ));
+        }
+    }
+    refuse(missing)?;
+    let marks = pass_marks(&state.store, today).await?;
+    let results: Vec<(i64, CandidateResult)> = sheet
+        .iter()
+        .map(|(person, result)| {
+            let result = match *result {
+                SheetResult::Absent => CandidateResult::Absent,
+                SheetResult::Sat { theory, ability } => CandidateResult::Sat {
+                    theory,
+                    ability,
+                    passed: outcome(theory, ability, marks).passed(),
+                },
+            };
+            (*person, result)
+        })
+        .collect();
+    state
+        .store
+        .record_exam_scores(id, plan.status, &results, &actor(state, caller))
+        .await
+        .map_err(changed_meanwhile)?;
+    plan_for(state, caller, id).await
+}
+
+/// The pass marks in force on `date` (settings `theory_pass_mark`, `ability_pass_mark`).
+pub async fn pass_marks(store: &Store, date: chrono::NaiveDate) -> Result<PassMarks, AppError> {
+    let settings = store.settings(date).await?;
+    let mark = |key: SettingKey| {
+        settings
+            .iter()
+            .find(|setting| setting.key == key)
+            .map_or(60, |setting| setting.value)
+    };
+    PassMarks::from_settings(
+        mark(SettingKey::TheoryPassMark),
+        mark(SettingKey::AbilityPassMark),
+    )
+    .ok_or_else(|| AppError::internal("pass mark settings outside 0–100"))
+}
+
+/// A person's certificates of both kinds as the candidate rule needs them.
+async fn certificates_of(store: &Store, person_id: i64) -> Result<CandidateFacts, AppError> {
+    let filter = CertificateFilter {
+        person_id: Some(person_id),
+        limit: 500,
+        ..CertificateFilter::default()
+    };
+    let mut facts = CandidateFacts::default();
+    for row in store
+        .certificates_in_scope(&Scope::Province, &filter)
+        .await?
+    {
+        let held = HeldCertificate {
+            number: row.number.clone(),
+            occupation: row.occupation.clone(),
+            level: row.level,
+            valid: row.status == CertificateStatus::Valid,
+        };
+        match row.kind() {
+            CertificateKind::Training => facts.training.push(held),
+            CertificateKind::Level => facts.level.push(held),
+        }
+    }
+    Ok(facts)
+}
+
+/// Where an institution stands for an occupation in the catalog today.
+async fn standing(
+    store: &Store,
+    kind: InstitutionKind,
+    occupation: &OccupationCode,
+    institution_id: i64,
+) -> Result<InstitutionStanding, AppError> {
+    let listing = store
+        .institutions(Some(kind), Some(occupation))
+        .await?
+        .into_iter()
+        .find(|institution| institution.id == institution_id)
+        .and_then(|institution| {
+            institution
+                .listings
+                .into_iter()
+                .find(|listing| listing.occupation_code == *occupation)
+        });
+    Ok(InstitutionStanding {
+        active: listing
+            .as_ref()
+            .is_none_or(|listing| listing.status == "active"),
+        listed_for_occupation: listing.is_some(),
+    })
+}
+
+fn transition(status: ExamPlanStatus, action: ExamAction) -> Result<ExamPlanStatus, AppError> {
+    status
+        .after(action)
+        .map_err(|error| AppError::conflict("exam_plan_state", error.to_string()))
+}
+
+fn changed_meanwhile(error: StoreError) -> AppError {
+    match error {
+        StoreError::Conflict => {
+            AppError::conflict("exam_plan_changed", "考核计划刚被他人修改，请刷新后重试")
+        }
+        other => other.into(),
+    }
+}
+
+fn refuse(list: Vec<Violation>) -> Result<(), AppError> {
+    if list.is_empty() {
+        Ok(())
+    } else {
+        Err(violations(list))
+    }
+}
