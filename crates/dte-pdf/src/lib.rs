@@ -33,8 +33,11 @@
 //! `#*$[` prints literally. The wording of the two certificates lives in the templates under
 //! `templates/`, and nowhere else.
 
+mod hours;
 mod payload;
 mod world;
+
+pub use hours::{HoursRecord, HoursRecordLine, HoursRecordYear};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -243,6 +246,12 @@ impl Renderer {
         let pdf = self.compile(payload)?;
         progress(total, total);
         Ok(pdf)
+    }
+
+    /// Renders a trainee's continuing-education hours record (继续教育学时记录) as an A4
+    /// portrait PDF: one table per year with each completed training and the year's total.
+    pub fn render_hours(&self, record: &HoursRecord) -> Result<Vec<u8>, PdfError> {
+        self.compile(Payload::hours(record))
     }
 
     /// Lays out and exports one document, then ages typst's caches every so often so that a

@@ -8,6 +8,7 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::Serialize;
 
+use crate::hours::HoursRecord;
 use crate::{LevelCertificate, PdfError, TrainingCertificate};
 
 /// Which template a document uses.
@@ -17,6 +18,8 @@ pub(crate) enum Kind {
     Training,
     /// 专业技术等级证书, `templates/level.typ`.
     Level,
+    /// 继续教育学时记录, `templates/hours.typ`.
+    Hours,
 }
 
 /// Everything one document needs, ready to hand to typst.
@@ -36,6 +39,7 @@ struct Data {
     title: String,
     training: Vec<TrainingData>,
     level: Vec<LevelData>,
+    hours: Option<HoursData>,
 }
 
 /// Where one picture lies in `/assets.bin`, and how typst should decode it.
@@ -78,6 +82,35 @@ struct LevelData {
     qr: Asset,
     photo: Option<Asset>,
     seal: Option<Asset>,
+}
+
+/// A continuing-education hours record as the template sees it.
+#[derive(Debug, Serialize)]
+struct HoursData {
+    name: String,
+    id_number: String,
+    printed: String,
+    total: u32,
+    years: Vec<HoursYearData>,
+}
+
+#[derive(Debug, Serialize)]
+struct HoursYearData {
+    year: i32,
+    hours: u32,
+    trainings: Vec<HoursLineData>,
+}
+
+#[derive(Debug, Serialize)]
+struct HoursLineData {
+    class_title: String,
+    institution: String,
+    occupation: String,
+    level: String,
+    start: String,
+    end: String,
+    completed: String,
+    hours: u32,
 }
 
 impl Payload {
@@ -146,6 +179,41 @@ impl Payload {
             seal,
         });
         Ok(())
+    }
+
+    /// A continuing-education hours record: the whole document.
+    pub(crate) fn hours(record: &HoursRecord) -> Self {
+        let mut payload = Payload::new(Kind::Hours);
+        payload.data.title = format!("继续教育学时记录 {}", record.holder_name);
+        payload.data.hours = Some(HoursData {
+            name: record.holder_name.clone(),
+            id_number: record.id_number_masked.clone(),
+            printed: chinese_date(record.printed_on),
+            total: record.years.iter().map(|year| year.hours).sum(),
+            years: record
+                .years
+                .iter()
+                .map(|year| HoursYearData {
+                    year: year.year,
+                    hours: year.hours,
+                    trainings: year
+                        .trainings
+                        .iter()
+                        .map(|line| HoursLineData {
+                            class_title: line.class_title.clone(),
+                            institution: line.institution.clone(),
+                            occupation: line.occupation.clone(),
+                            level: line.level.clone(),
+                            start: chinese_date(line.start_date),
+                            end: chinese_date(line.end_date),
+                            completed: chinese_date(line.completed_on),
+                            hours: line.hours,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        });
+        payload
     }
 
     /// The JSON text of `/data.json`.

@@ -2,7 +2,7 @@
 //! small `World` per render whose fixed virtual files carry that render's data.
 //!
 //! typst interns every file path for the life of the process (at most 65,535 of them), so the
-//! paths are fixed — `/training.typ`, `/level.typ`, `/common.typ`, `/data.json`,
+//! paths are fixed — `/training.typ`, `/level.typ`, `/hours.typ`, `/common.typ`, `/data.json`,
 //! `/assets.bin` — and only their contents change from one render to the next. Each render gets
 //! its own `CertificateWorld`, so threads never share mutable state; typst's memoisation
 //! (comemo) is keyed by the contents it reads and is itself thread-safe.
@@ -33,6 +33,8 @@ static COMMON_TYP: &str = include_str!("../templates/common.typ");
 static TRAINING_TYP: &str = include_str!("../templates/training.typ");
 /// The 专业技术等级证书 template (附件4).
 static LEVEL_TYP: &str = include_str!("../templates/level.typ");
+/// The continuing-education hours record template.
+static HOURS_TYP: &str = include_str!("../templates/hours.typ");
 
 /// What every render shares; immutable after `Engine::new`, hence `Send + Sync`.
 pub(crate) struct Engine {
@@ -42,6 +44,7 @@ pub(crate) struct Engine {
     common: Source,
     training: Source,
     level: Source,
+    hours: Source,
     data_id: FileId,
     assets_id: FileId,
 }
@@ -72,6 +75,7 @@ impl Engine {
             common: Source::new(file_id("/common.typ")?, COMMON_TYP.to_owned()),
             training: Source::new(file_id("/training.typ")?, TRAINING_TYP.to_owned()),
             level: Source::new(file_id("/level.typ")?, LEVEL_TYP.to_owned()),
+            hours: Source::new(file_id("/hours.typ")?, HOURS_TYP.to_owned()),
             data_id: file_id("/data.json")?,
             assets_id: file_id("/assets.bin")?,
         })
@@ -82,6 +86,7 @@ impl Engine {
         let main = match payload.kind {
             Kind::Training => self.training.id(),
             Kind::Level => self.level.id(),
+            Kind::Hours => self.hours.id(),
         };
         let data = Bytes::from_string(payload.json()?);
         let assets = Bytes::new(payload.into_assets());
@@ -113,7 +118,7 @@ impl Engine {
 
     /// The parsed template behind a file id, if it is one of ours.
     fn source(&self, id: FileId) -> Option<&Source> {
-        [&self.common, &self.training, &self.level]
+        [&self.common, &self.training, &self.level, &self.hours]
             .into_iter()
             .find(|source| source.id() == id)
     }

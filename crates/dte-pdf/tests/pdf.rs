@@ -523,3 +523,81 @@ fn one_renderer_serves_many_threads_at_once() {
         );
     }
 }
+
+fn hours_record() -> dte_pdf::HoursRecord {
+    use dte_pdf::{HoursRecord, HoursRecordLine, HoursRecordYear};
+    let line = |title: &str, completed_on: NaiveDate, hours| HoursRecordLine {
+        class_title: title.into(),
+        institution: "东北大学".into(),
+        occupation: "人工智能".into(),
+        level: "中级".into(),
+        start_date: date(2026, 3, 2),
+        end_date: completed_on,
+        completed_on,
+        hours,
+    };
+    HoursRecord {
+        holder_name: "张晓明".into(),
+        id_number_masked: "210102********1234".into(),
+        printed_on: date(2027, 3, 1),
+        years: vec![
+            HoursRecordYear {
+                year: 2026,
+                hours: 152,
+                trainings: vec![
+                    line("AI一期", date(2026, 4, 30), 80),
+                    line("链二期", date(2026, 11, 2), 72),
+                ],
+            },
+            HoursRecordYear {
+                year: 2027,
+                hours: 64,
+                trainings: vec![line("AI三期", date(2027, 1, 8), 64)],
+            },
+        ],
+    }
+}
+
+#[test]
+fn continuing_education_hours_record_is_a4_with_every_year_training_and_total() {
+    // Issue 6 item 6: each trainee's hours per year as a printable PDF.
+    let pdf = save(
+        "hours_record",
+        &RENDERER.render_hours(&hours_record()).unwrap(),
+    );
+    assert_size(&pdf, 210.0, 297.0);
+    assert_eq!(info(&pdf, "Pages"), "1");
+    let text = text_of(&pdf);
+    for expected in [
+        "继续教育学时记录",
+        "张晓明",
+        "210102********1234",
+        "216学时",
+        "2027年3月1日",
+        "2026年度：152学时",
+        "AI一期",
+        "链二期",
+        "AI三期",
+        "东北大学",
+        "2026年11月2日",
+        "2026年度合计",
+        "2027年度：64学时",
+        "2027年度合计",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from {text}");
+    }
+    let fonts = fonts_of(&pdf);
+    assert!(!fonts.is_empty());
+    assert!(
+        fonts.iter().all(|(_, embedded)| *embedded),
+        "every font embedded: {fonts:?}"
+    );
+}
+
+#[test]
+fn an_empty_hours_record_says_there_is_nothing_yet() {
+    let mut record = hours_record();
+    record.years.clear();
+    let pdf = save("hours_empty", &RENDERER.render_hours(&record).unwrap());
+    assert!(text_of(&pdf).contains("暂无已结业的培训"));
+}
