@@ -49,7 +49,48 @@ struct CompletionRecord {
     recorded_at: DateTime<Utc>,
 }
 
+/// An accepted check-in or check-out of a class, as completion counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct AcceptedCheck {
+    pub session_id: i64,
+    pub person_id: i64,
+    /// `in` or `out`.
+    #[sqlx(try_from = "String")]
+    pub kind: CheckSide,
+    pub late: bool,
+}
+
+/// Which side of a session a check is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckSide {
+    In,
+    Out,
+}
+
+impl TryFrom<String> for CheckSide {
+    type Error = StoreError;
+    fn try_from(text: String) -> Result<CheckSide, StoreError> {
+        match text.as_str() {
+            "in" => Ok(CheckSide::In),
+            "out" => Ok(CheckSide::Out),
+            _ => Err(crate::error::corrupt("check-in kind", &text)),
+        }
+    }
+}
+
 impl Store {
+    /// The accepted check-ins and check-outs of a class (one per trainee, session and side).
+    pub async fn accepted_checks(&self, class_id: i64) -> Result<Vec<AcceptedCheck>, StoreError> {
+        let checks: Vec<AcceptedCheck> = with_db!(self, pool => sqlx::query_as(
+            "SELECT session_id, person_id, kind, late FROM check_ins
+             WHERE class_id = $1 AND accepted ORDER BY id"
+        )
+        .bind(class_id)
+        .fetch_all(pool)
+        .await)?;
+        Ok(checks)
+    }
+
     /// Records (or replaces) the results of a class's trainees in one transaction, each
     /// audited as `completion.record` with what it replaced.
     pub async fn record_completion_results(

@@ -31,7 +31,7 @@ pub use certificates::{
     CertificateSignature, IssueRefusal, NewCertificate, Revocation,
 };
 pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, QuotaUsage};
-pub use completion::{CompletionResultRow, NewCompletionResult, SealRow};
+pub use completion::{AcceptedCheck, CheckSide, CompletionResultRow, NewCompletionResult, SealRow};
 pub use enrolments::*;
 pub use error::StoreError;
 

@@ -7,6 +7,7 @@ mod api;
 mod assets;
 mod audit;
 pub mod auth;
+pub mod certificates;
 pub mod classes;
 mod clock;
 mod error;
@@ -35,6 +36,9 @@ pub struct AppState {
     pub keyring: Arc<dte_crypto::Keyring>,
     /// Writes check-ins in group commits (the 08:30 burst); see `dte_store::CheckInWriter`.
     pub check_ins: dte_store::CheckInWriter,
+    /// The certificate signing key (from outside the database), the PDF renderer, the public
+    /// verification's rate limit and the batch-print jobs.
+    pub certificates: Arc<certificates::Services>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -64,6 +64,32 @@ const ROSTER_READERS: &[Role] = &[
 ];
 /// Trainees.
 const TRAINEES: &[Role] = &[Role::Trainee];
+/// Who sees certificates in a list (each within their scope).
+const CERTIFICATE_READERS: &[Role] = &[
+    Role::ProvinceAdmin,
+    Role::CityAdmin,
+    Role::TrainingInstitution,
+    Role::EvaluationInstitution,
+    Role::Trainee,
+    Role::Inspector,
+];
+/// Who may print a certificate or download its credential (within scope): the issuing
+/// institutions, the supervising bureaus and the holder; not the inspector, who reads but
+/// produces no official document.
+const CERTIFICATE_PRINTERS: &[Role] = &[
+    Role::ProvinceAdmin,
+    Role::CityAdmin,
+    Role::TrainingInstitution,
+    Role::EvaluationInstitution,
+    Role::Trainee,
+];
+/// Who may revoke (the handler checks it is the issuer, unless the province).
+const REVOKERS: &[Role] = &[
+    Role::ProvinceAdmin,
+    Role::TrainingInstitution,
+    Role::EvaluationInstitution,
+];
+const INSTITUTIONS: &[Role] = &[Role::TrainingInstitution, Role::EvaluationInstitution];
 /// Training institutions' staff.
 const TRAINING: &[Role] = &[Role::TrainingInstitution];
 /// Who decides on submitted classes: the city of the class's region, or the province.
@@ -102,6 +128,19 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("GET", "/api/v1/institutions", Public, get(api::catalog::institutions)),
         route("GET", "/api/v1/settings", Public, get(api::catalog::settings)),
         route("GET", "/api/v1/certificates/{number}", Public, get(api::certificates::verify)),
+        route("GET", "/.well-known/dte-certificate-keys.json", Public, get(api::certificates::keys)),
+        route("GET", "/api/v1/certificates", Roles(CERTIFICATE_READERS), get(api::certificates::list)),
+        route("GET", "/api/v1/certificates/{number}/pdf", Roles(CERTIFICATE_PRINTERS), get(api::certificates::pdf)),
+        route("GET", "/api/v1/certificates/{number}/credential", Roles(CERTIFICATE_PRINTERS), get(api::certificates::credential)),
+        route("POST", "/api/v1/certificates/{number}/revocation", Roles(REVOKERS), post(api::certificates::revoke)),
+        route("GET", "/api/v1/classes/{id}/completion", Roles(ROSTER_READERS), get(api::certificates::completion)),
+        route("PUT", "/api/v1/classes/{id}/completion", Roles(TRAINING), put(api::certificates::record)),
+        route("POST", "/api/v1/classes/{id}/certificates", Roles(TRAINING), post(api::certificates::issue)),
+        route("POST", "/api/v1/classes/{id}/certificates/print", Roles(TRAINING), post(api::certificates::print_class)),
+        route("GET", "/api/v1/print-jobs/{id}", Roles(TRAINING), get(api::certificates::job)),
+        route("GET", "/api/v1/print-jobs/{id}/pdf", Roles(TRAINING), get(api::certificates::job_pdf)),
+        route("PUT", "/api/v1/institution/certificate-pattern", Roles(INSTITUTIONS), put(api::certificates::set_pattern)),
+        route("PUT", "/api/v1/institution/seal", Roles(INSTITUTIONS), put(api::certificates::set_seal).layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024))),
         route("GET", "/api/v1/openapi.json", Public, get(api::openapi::document)),
         // API: sessions.
         route("POST", "/api/v1/session", Public, post(api::session::create)),
@@ -167,6 +206,15 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("POST", "/enrolments/{id}/documents", Roles(TRAINING), post(pages::classes::upload_document).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
         route("GET", "/quotas", Roles(QUOTA_READERS), get(pages::quotas::page)),
         route("POST", "/quotas", Roles(PROVINCE), post(pages::quotas::set)),
+        route("GET", "/verify", Public, get(pages::certificates::verify_page)),
+        route("GET", "/certificates", Roles(CERTIFICATE_READERS), get(pages::certificates::list)),
+        route("POST", "/certificates/{number}/revocation", Roles(REVOKERS), post(pages::certificates::revoke)),
+        route("GET", "/classes/{id}/completion", Roles(TRAINING), get(pages::certificates::completion_page)),
+        route("POST", "/classes/{id}/completion", Roles(TRAINING), post(pages::certificates::record)),
+        route("POST", "/classes/{id}/certificates", Roles(TRAINING), post(pages::certificates::issue_certificates)),
+        route("POST", "/classes/{id}/print", Roles(TRAINING), post(pages::certificates::print)),
+        route("GET", "/print-jobs/{id}", Roles(TRAINING), get(pages::certificates::progress)),
+        route("POST", "/institution/certificate-pattern", Roles(INSTITUTIONS), post(pages::certificates::set_pattern)),
         route("GET", "/activate", Public, get(pages::activation::form)),
         route("POST", "/activate", Public, post(pages::activation::submit)),
         // Pages: the audit log (audit administrator only).

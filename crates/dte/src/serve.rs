@@ -65,6 +65,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             512,
             std::time::Duration::from_millis(5),
         ),
+        certificates: Arc::new(dte_web::certificates::Services::new(
+            crate::keys::load_certificate_key(&config.data_dir)?,
+            dte_web::certificates::verify::PER_MINUTE,
+        )),
     };
     let served = match tls {
         None => dte_web::serve(listener, state, shutdown_signal()).await,

@@ -5,6 +5,7 @@ pub mod activation;
 pub mod api_reference;
 pub mod audit;
 pub mod catalog;
+pub mod certificates;
 pub mod classes;
 pub mod home;
 pub mod quotas;

@@ -103,6 +103,8 @@ fn tasks(role: Role) -> Vec<Task> {
     let policy = task("/policy", "政策设置", "补贴人员类别、考勤与考核标准");
     let users = task("/users", "账号管理", "创建和查看本范围内的账号");
     let quotas = |title| task("/quotas", title, "各地区名额、已批准与待审核人数、调整记录");
+    let certificates = |title, description| task("/certificates", title, description);
+    let verify = task("/verify", "证书查验", "按编号或二维码查验证书真伪与状态");
     match role {
         Role::ProvinceAdmin => vec![
             task(
@@ -112,6 +114,7 @@ fn tasks(role: Role) -> Vec<Task> {
             ),
             task("/classes", "全省班期", "各地区、各机构的班期与花名册"),
             quotas("名额管理"),
+            certificates("全省证书", "培训合格证书与专业技术等级证书，撤销"),
             users,
             catalogs,
             institutions,
@@ -127,6 +130,7 @@ fn tasks(role: Role) -> Vec<Task> {
             ),
             task("/classes", "本地区班期", "本地区全部班期与花名册"),
             quotas("名额"),
+            certificates("本地区证书", "本地区颁发的证书"),
             users,
             regions,
             institutions,
@@ -140,12 +144,17 @@ fn tasks(role: Role) -> Vec<Task> {
                 "开设班期",
                 "填写班期计划、场地、电子围栏与课表",
             ),
+            certificates(
+                "证书",
+                "已颁发的培训合格证书、打印、撤销；结业班期在班期页进入“结业考核与证书”",
+            ),
             catalogs,
             institutions,
             account,
         ],
         Role::EvaluationInstitution => vec![
             task("/classes", "班期", "本机构评价职业的已批准班期"),
+            certificates("证书", "本机构颁发的专业技术等级证书"),
             catalogs,
             institutions,
             account,
@@ -153,6 +162,8 @@ fn tasks(role: Role) -> Vec<Task> {
         Role::Inspector => vec![
             task("/classes", "班期", "全省班期与花名册（只读）"),
             quotas("名额"),
+            certificates("证书", "全省证书（只读）"),
+            verify,
             catalogs,
             institutions,
             regions,
@@ -165,6 +176,10 @@ fn tasks(role: Role) -> Vec<Task> {
         }
         Role::Trainee => vec![
             task("/classes", "我的培训", "我报名的班期、课表与培训地点"),
+            certificates(
+                "我的证书",
+                "培训合格证书与专业技术等级证书：下载 PDF 与电子凭证",
+            ),
             account,
         ],
     }

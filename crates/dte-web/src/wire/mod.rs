@@ -208,5 +208,7 @@ impl From<SubsidyCategoryRow> for SubsidyCategory {
     }
 }
 
+mod certificates;
 mod classes;
+pub use certificates::{CertificateItem, CompletionLine, CompletionReason};
 pub use classes::{ClassDetail, ClassSummary, QuotaLine, RosterLine};

@@ -26,6 +26,9 @@ macro_rules! both_backends {
     )*};
 }
 
+/// Public verifications one address may make per minute in tests.
+pub const VERIFICATIONS_PER_MINUTE: u32 = 40;
+
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
     pub address: String,
@@ -64,6 +67,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             64,
             std::time::Duration::from_millis(2),
         ),
+        certificates: std::sync::Arc::new(dte_web::certificates::Services::new(
+            dte_crypto::CertificateKey::parse(&dte_crypto::CertificateKey::generate()).unwrap(),
+            VERIFICATIONS_PER_MINUTE,
+        )),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());

@@ -7,6 +7,7 @@
 //! describes; personal data is encrypted with the same keyring `dte serve` uses.
 
 mod accounts;
+mod certificates;
 mod people;
 mod places;
 mod plans;
@@ -46,7 +47,19 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         bail!("演示数据有误：没有可激活的学员账号");
     };
     printed.push(accounts::activate_trainee(&store, &keyring, activated, now).await?);
+    let certificate_key = crate::keys::load_certificate_key(&config.data_dir)?;
+    let issued = certificates::issue(&store, &certificate_key, now).await?;
     print_summary(&store, config, &outcome, &printed).await?;
+    println!(
+        "  证书：为已结班班期颁发培训合格证书 {} 份（{} 名学员因出勤或考核未通过未发证，原因见各班期“结业考核与证书”页）{}",
+        issued.certificates,
+        issued.refused,
+        issued
+            .revoked
+            .as_deref()
+            .map(|number| format!("；已撤销 1 份：{number}（在 /verify 查验）"))
+            .unwrap_or_default()
+    );
     store.close().await;
     Ok(())
 }
