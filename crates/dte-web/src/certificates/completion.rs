@@ -33,7 +33,7 @@ impl TraineeCompletion {
 }
 
 /// How long after a session's end its check-out still counts: the attendance rules' window.
-const CHECK_OUT_GRACE: Duration = Duration::minutes(60);
+const CHECK_OUT_GRACE_MINUTES: i64 = 60;
 
 /// The completion of every active trainee of a class, in roster order.
 pub async fn class_completion(
@@ -160,7 +160,7 @@ async fn session_attendance(
     now: DateTime<Utc>,
 ) -> Result<SessionAttendance, AppError> {
     let ends = shanghai_instant(session.date.and_time(session.end));
-    if ends + CHECK_OUT_GRACE > now {
+    if ends + Duration::minutes(CHECK_OUT_GRACE_MINUTES) > now {
         return Ok(SessionAttendance::Upcoming);
     }
     match Delivery::parse(&session.delivery) {

@@ -280,7 +280,19 @@ async fn a_finished_class_is_certified_printed_verified_and_revoked(app: TestApp
     let path_text = path.to_str().unwrap();
     let info = tool("pdfinfo", &[path_text]);
     assert!(info.contains("Pages:           1"), "{info}");
-    assert!(info.contains("419.53 x 595.28 pts (A5)"), "{info}");
+    let size: Vec<f64> = info
+        .lines()
+        .find(|line| line.starts_with("Page size:"))
+        .unwrap()
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .take(2)
+        .collect();
+    let points = |millimetres: f64| millimetres / 25.4 * 72.0;
+    assert!(
+        (size[0] - points(148.0)).abs() < 0.01 && (size[1] - points(210.0)).abs() < 0.01,
+        "A5: {info}"
+    );
     let text = tool("pdftotext", &["-layout", path_text, "-"]).replace(char::is_whitespace, "");
     for field in [
         "张晓明",
@@ -303,7 +315,26 @@ async fn a_finished_class_is_certified_printed_verified_and_revoked(app: TestApp
         "{fonts}"
     );
     assert!(fonts.contains("LXGW"), "{fonts}");
-    let scanned = tool("zbarimg", &["--quiet", "--raw", path_text]);
+    let page = folder.join("page");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            path_text,
+            page.to_str().unwrap(),
+        ],
+    );
+    let scanned = tool(
+        "zbarimg",
+        &[
+            "--quiet",
+            "--raw",
+            folder.join("page.png").to_str().unwrap(),
+        ],
+    );
     let url = scanned.trim();
     assert!(
         url.starts_with("http://127.0.0.1/verify?number=DLUT2026-0001&s="),
