@@ -351,7 +351,11 @@ impl Store {
     /// canonical form, written, and audited as `certificate.issue`. A number already used
     /// anywhere in the province fails the whole batch with the constraint
     /// `certificates_number_key`; a second training certificate for the same trainee and class
-    /// with `certificates_training_once`.
+    /// with `certificates_training_once`. A level certificate of an exam plan (`exam_id`) is
+    /// written on the candidate's line too, and each such plan moves from scores entered to
+    /// certificates issued (`exam_plan.issue`), in the same transaction: a candidate who did
+    /// not pass, already holds one, or a plan not in scores entered is `Conflict` and nothing
+    /// is written.
     pub async fn issue_certificates<E>(
         &self,
         batch: &[NewCertificate],
@@ -362,6 +366,7 @@ impl Store {
         with_db!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut ids = Vec::with_capacity(batch.len());
+            let mut exams: Vec<i64> = Vec::new();
             for certificate in batch {
                 let number = match (&certificate.number, pattern) {
                     (Some(number), _) => number.trim().to_owned(),
@@ -456,7 +461,45 @@ impl Store {
                         "exam_id": exam,
                         "key_id": signature.key_id,
                     })))).await?;
+                if let Some(plan) = exam {
+                    // The candidate's line of the exam plan carries the number, in this
+                    // transaction: only a candidate who passed, once.
+                    let marked = sqlx::query(
+                        "UPDATE exam_candidates SET level_certificate_number = $3
+                         WHERE exam_plan_id = $1 AND person_id = $2 AND passed
+                           AND level_certificate_number IS NULL",
+                    )
+                    .bind(plan)
+                    .bind(certificate.person_id)
+                    .bind(&number)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if marked == 0 {
+                        return Err(StoreError::Conflict);
+                    }
+                    if !exams.contains(&plan) {
+                        exams.push(plan);
+                    }
+                }
                 ids.push(id);
+            }
+            for plan in exams {
+                let moved = sqlx::query(
+                    "UPDATE exam_plans SET status = 'certificates_issued', issued_at = $2
+                     WHERE id = $1 AND status = 'scores_entered'",
+                )
+                .bind(plan)
+                .bind(actor.at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if moved == 0 {
+                    return Err(StoreError::Conflict);
+                }
+                tx.append_audit_entry(&actor.entry("exam_plan.issue", "exam_plan", plan,
+                    Some(json!({"status": "scores_entered"})),
+                    Some(json!({"status": "certificates_issued"})))).await?;
             }
             let mut rows = Vec::with_capacity(ids.len());
             for id in ids {

@@ -390,43 +390,6 @@ impl Store {
             Ok(())
         })
     }
-
-    /// Records the level certificates issued to the candidates who passed (`(person id,
-    /// certificate number)`), audited as `exam_plan.certificates`. The certificates themselves
-    /// live in the certificate store.
-    pub async fn record_level_certificates(
-        &self,
-        plan_id: i64,
-        issued: &[(i64, String)],
-        actor: &Actor,
-    ) -> Result<(), StoreError> {
-        with_db!(self, pool => {
-            let mut tx = pool.begin().await?;
-            for (person_id, number) in issued {
-                let written = sqlx::query(
-                    "UPDATE exam_candidates SET level_certificate_number = $3
-                     WHERE exam_plan_id = $1 AND person_id = $2 AND passed
-                       AND level_certificate_number IS NULL",
-                )
-                .bind(plan_id)
-                .bind(person_id)
-                .bind(number)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if written == 0 {
-                    return Err(StoreError::Conflict);
-                }
-            }
-            tx.append_audit_entry(&actor.entry("exam_plan.certificates", "exam_plan", plan_id,
-                None,
-                Some(json!({"issued": issued.iter().map(|(person, number)|
-                    json!({"person_id": person, "number": number})).collect::<Vec<_>>()}))))
-                .await?;
-            tx.commit().await?;
-            Ok(())
-        })
-    }
 }
 
 /// The one-live-plan index, named the same on both backends (SQLite reports a unique

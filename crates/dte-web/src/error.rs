@@ -102,6 +102,17 @@ impl AppError {
         }
     }
 
+    /// A 429: too many requests from one client; the message says when to try again.
+    pub fn too_many_requests(message: impl Into<String>) -> AppError {
+        AppError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "too_many_requests",
+            message: message.into(),
+            field: None,
+            violations: Vec::new(),
+        }
+    }
+
     /// A 500 whose cause is logged but never shown.
     pub fn internal(cause: impl std::fmt::Display) -> AppError {
         tracing::error!(error = %cause, "internal error");

@@ -379,3 +379,69 @@ fn refuse(list: Vec<Violation>) -> Result<(), AppError> {
         Err(violations(list))
     }
 }
+
+/// 证件类别 printed on a level certificate: every person DTE knows is registered with a 居民身份证.
+const ID_KIND: &str = "居民身份证";
+
+/// Issues the 专业技术等级证书 of every candidate who passed and holds none yet (evaluation
+/// institution, scores entered), dated `issued_on`, numbered by the evaluation institution's
+/// pattern; the candidate's enrolment photo is printed when there is one. All or nothing: the
+/// certificates, the candidates' numbers and the plan's move to 已发证 are one transaction.
+pub async fn issue_level(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    issued_on: chrono::NaiveDate,
+) -> Result<Vec<dte_store::CertificateRow>, AppError> {
+    let plan = evaluator_plan(state, caller, id).await?;
+    transition(plan.status, ExamAction::Issue)?;
+    let pattern =
+        crate::certificates::issue::number_pattern(state, plan.evaluation_institution_id).await?;
+    let mut batch = Vec::new();
+    for candidate in state.store.exam_candidates(id).await? {
+        let passed = matches!(
+            candidate.result,
+            Some(CandidateResult::Sat { passed: true, .. })
+        );
+        if !passed || candidate.level_certificate_number.is_some() {
+            continue;
+        }
+        let photo = state
+            .store
+            .documents(candidate.enrolment_id)
+            .await?
+            .into_iter()
+            .filter(|document| {
+                document.kind == "photo" && document.content_type != "application/pdf"
+            })
+            .max_by_key(|document| document.uploaded_at)
+            .map(|document| document.id);
+        batch.push(dte_store::NewCertificate {
+            number: None,
+            person_id: candidate.person_id,
+            holder_name: candidate.name,
+            issuer_institution_id: plan.evaluation_institution_id,
+            issuer_name: plan.evaluation_institution_name.clone(),
+            region: plan.region.clone(),
+            occupation: plan.occupation.clone(),
+            occupation_name: plan.occupation_name.clone(),
+            direction: plan.direction.clone(),
+            level: plan.level,
+            issued_on,
+            details: dte_store::CertificateDetails::Level {
+                id_kind: ID_KIND.to_owned(),
+                photo_document_id: photo,
+                exam_id: Some(plan.id),
+                class_id: Some(plan.class_id),
+                training_institution_id: Some(plan.training_institution_id),
+            },
+        });
+    }
+    if batch.is_empty() {
+        return Err(AppError::conflict(
+            "nobody_passed",
+            "本次考核没有可以颁发证书的考生：理论和专业能力成绩都达到合格线的考生才能获得证书",
+        ));
+    }
+    crate::certificates::issue::issue_batch(state, caller, &batch, &pattern).await
+}

@@ -7,6 +7,7 @@ mod api;
 mod assets;
 mod audit;
 pub mod auth;
+pub mod certificates;
 pub mod classes;
 mod clock;
 mod error;
@@ -40,6 +41,9 @@ pub struct AppState {
     /// The data folder: recordings and learning materials are kept in it (paths stored
     /// relative to it), uploads in progress in its `uploads/`.
     pub data_dir: Arc<std::path::Path>,
+    /// The certificate signing key (from outside the database), the PDF renderer, the public
+    /// verification's rate limit and the batch-print jobs.
+    pub certificates: Arc<certificates::Services>,
 }
 
 impl std::fmt::Debug for AppState {

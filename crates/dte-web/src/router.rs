@@ -65,6 +65,32 @@ const ROSTER_READERS: &[Role] = &[
 ];
 /// Trainees.
 const TRAINEES: &[Role] = &[Role::Trainee];
+/// Who sees certificates in a list (each within their scope).
+const CERTIFICATE_READERS: &[Role] = &[
+    Role::ProvinceAdmin,
+    Role::CityAdmin,
+    Role::TrainingInstitution,
+    Role::EvaluationInstitution,
+    Role::Trainee,
+    Role::Inspector,
+];
+/// Who may print a certificate or download its credential (within scope): the issuing
+/// institutions, the supervising bureaus and the holder; not the inspector, who reads but
+/// produces no official document.
+const CERTIFICATE_PRINTERS: &[Role] = &[
+    Role::ProvinceAdmin,
+    Role::CityAdmin,
+    Role::TrainingInstitution,
+    Role::EvaluationInstitution,
+    Role::Trainee,
+];
+/// Who may revoke (the handler checks it is the issuer, unless the province).
+const REVOKERS: &[Role] = &[
+    Role::ProvinceAdmin,
+    Role::TrainingInstitution,
+    Role::EvaluationInstitution,
+];
+const INSTITUTIONS: &[Role] = &[Role::TrainingInstitution, Role::EvaluationInstitution];
 /// Training institutions' staff.
 const TRAINING: &[Role] = &[Role::TrainingInstitution];
 /// Who decides on submitted classes: the city of the class's region, or the province.
@@ -130,6 +156,19 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("GET", "/api/v1/institutions", Public, get(api::catalog::institutions)),
         route("GET", "/api/v1/settings", Public, get(api::catalog::settings)),
         route("GET", "/api/v1/certificates/{number}", Public, get(api::certificates::verify)),
+        route("GET", "/.well-known/dte-certificate-keys.json", Public, get(api::certificates::keys)),
+        route("GET", "/api/v1/certificates", Roles(CERTIFICATE_READERS), get(api::certificates::list)),
+        route("GET", "/api/v1/certificates/{number}/pdf", Roles(CERTIFICATE_PRINTERS), get(api::certificates::pdf)),
+        route("GET", "/api/v1/certificates/{number}/credential", Roles(CERTIFICATE_PRINTERS), get(api::certificates::credential)),
+        route("POST", "/api/v1/certificates/{number}/revocation", Roles(REVOKERS), post(api::certificates::revoke)),
+        route("GET", "/api/v1/classes/{id}/completion", Roles(ROSTER_READERS), get(api::certificates::completion)),
+        route("PUT", "/api/v1/classes/{id}/completion", Roles(TRAINING), put(api::certificates::record)),
+        route("POST", "/api/v1/classes/{id}/certificates", Roles(TRAINING), post(api::certificates::issue)),
+        route("POST", "/api/v1/classes/{id}/certificates/print", Roles(TRAINING), post(api::certificates::print_class)),
+        route("GET", "/api/v1/print-jobs/{id}", Roles(TRAINING), get(api::certificates::job)),
+        route("GET", "/api/v1/print-jobs/{id}/pdf", Roles(TRAINING), get(api::certificates::job_pdf)),
+        route("PUT", "/api/v1/institution/certificate-pattern", Roles(INSTITUTIONS), put(api::certificates::set_pattern)),
+        route("PUT", "/api/v1/institution/seal", Roles(INSTITUTIONS), put(api::certificates::set_seal).layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024))),
         route("GET", "/api/v1/openapi.json", Public, get(api::openapi::document)),
         // API: sessions.
         route("POST", "/api/v1/session", Public, post(api::session::create)),
@@ -179,13 +218,16 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("GET", "/api/v1/exam-plans/{id}", Roles(EXAM_READERS), get(api::exams::show)),
         route("POST", "/api/v1/exam-plans/{id}/agree", Roles(EVALUATION), post(api::exams::agree)),
         route("POST", "/api/v1/exam-plans/{id}/decline", Roles(EVALUATION), post(api::exams::decline)),
+        route("POST", "/api/v1/exam-plans/{id}/certificates", Roles(EVALUATION), post(api::exams::issue)),
         route("PUT", "/api/v1/exam-plans/{id}/scores", Roles(EVALUATION), put(api::exams::enter_scores)),
         route("GET", "/api/v1/exam-plans/{id}/scores.xlsx", Roles(EVALUATION), get(api::exams::score_sheet)),
         route("POST", "/api/v1/exam-plans/{id}/scores.xlsx", Roles(EVALUATION), post(api::exams::import_scores).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
         route("GET", "/api/v1/me/hours", Roles(TRAINEES), get(api::hours::mine)),
         route("GET", "/api/v1/me/hours.xlsx", Roles(TRAINEES), get(api::hours::mine_xlsx)),
+        route("GET", "/api/v1/me/hours.pdf", Roles(TRAINEES), get(api::hours::mine_pdf)),
         route("GET", "/api/v1/persons/{id}/hours", Roles(HOURS_READERS), get(api::hours::of_person)),
         route("GET", "/api/v1/persons/{id}/hours.xlsx", Roles(HOURS_READERS), get(api::hours::of_person_xlsx)),
+        route("GET", "/api/v1/persons/{id}/hours.pdf", Roles(HOURS_READERS), get(api::hours::of_person_pdf)),
         // API: the audit log (audit administrator only).
         route("GET", "/api/v1/audit", Roles(AUDITOR), get(api::audit::list)),
         // Pages: public.
@@ -230,10 +272,26 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("GET", "/learn/{id}", Roles(TRAINEES), get(pages::learning::learn)),
         route("GET", "/quotas", Roles(QUOTA_READERS), get(pages::quotas::page)),
         route("POST", "/quotas", Roles(PROVINCE), post(pages::quotas::set)),
+        route("GET", "/verify", Public, get(pages::certificates::verify_page)),
+        route("GET", "/certificates", Roles(CERTIFICATE_READERS), get(pages::certificates::list)),
+        route("POST", "/certificates/{number}/revocation", Roles(REVOKERS), post(pages::certificates::revoke)),
+        route("GET", "/classes/{id}/completion", Roles(TRAINING), get(pages::certificates::completion_page)),
+        route("POST", "/classes/{id}/completion", Roles(TRAINING), post(pages::certificates::record)),
+        route("POST", "/classes/{id}/certificates", Roles(TRAINING), post(pages::certificates::issue_certificates)),
+        route("POST", "/classes/{id}/print", Roles(TRAINING), post(pages::certificates::print)),
+        route("GET", "/print-jobs/{id}", Roles(TRAINING), get(pages::certificates::progress)),
+        route("POST", "/institution/certificate-pattern", Roles(INSTITUTIONS), post(pages::certificates::set_pattern)),
         route("GET", "/activate", Public, get(pages::activation::form)),
         route("POST", "/activate", Public, post(pages::activation::submit)),
         // Pages: level evaluation and continuing-education hours.
         route("GET", "/exam-plans", Roles(EXAM_READERS), get(pages::evaluation::plans)),
+        route("POST", "/exam-plans", Roles(TRAINING), post(pages::evaluation::propose)),
+        route("GET", "/exam-plans/{id}", Roles(EXAM_READERS), get(pages::exam_plan::plan_page)),
+        route("POST", "/exam-plans/{id}/agree", Roles(EVALUATION), post(pages::exam_plan::agree)),
+        route("POST", "/exam-plans/{id}/decline", Roles(EVALUATION), post(pages::exam_plan::decline)),
+        route("POST", "/exam-plans/{id}/scores", Roles(EVALUATION), post(pages::exam_plan::scores)),
+        route("POST", "/exam-plans/{id}/scores.xlsx", Roles(EVALUATION), post(pages::exam_plan::import_scores).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
+        route("POST", "/exam-plans/{id}/certificates", Roles(EVALUATION), post(pages::exam_plan::issue)),
         route("GET", "/hours", Roles(TRAINEES), get(pages::evaluation::my_hours)),
         // Pages: the audit log (audit administrator only).
         route("GET", "/audit", Roles(AUDITOR), get(pages::audit::page)),

@@ -30,6 +30,32 @@ pub fn load_keyring(data_dir: &Path) -> anyhow::Result<Keyring> {
         .map_err(|error| anyhow::anyhow!("密钥文件 {} 无效：{error}", path.display()))
 }
 
+/// The certificate signing key's file name inside the data folder.
+pub const CERTIFICATE_KEY_FILE: &str = "certificate-signing.key";
+
+/// Loads the Ed25519 key that signs certificates: from `DTE_CERTIFICATE_KEY` (its text form),
+/// or from `DTE_CERTIFICATE_KEY_FILE` or `certificate-signing.key` in the data folder, created
+/// with mode 0600 on first start. Never in the database.
+pub fn load_certificate_key(data_dir: &Path) -> anyhow::Result<dte_crypto::CertificateKey> {
+    if let Ok(text) = std::env::var("DTE_CERTIFICATE_KEY")
+        && !text.trim().is_empty()
+    {
+        return dte_crypto::CertificateKey::parse(&text)
+            .map_err(|error| anyhow::anyhow!("DTE_CERTIFICATE_KEY 无效：{error}"));
+    }
+    let path = std::env::var_os("DTE_CERTIFICATE_KEY_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| data_dir.join(CERTIFICATE_KEY_FILE));
+    if !path.exists() {
+        create_key_file_with(&path, &dte_crypto::CertificateKey::generate())?;
+        tracing::info!(path = %path.display(), "created a new certificate signing key; back it up: certificates already issued are verified with its public key");
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("无法读取证书签名密钥 {}", path.display()))?;
+    dte_crypto::CertificateKey::parse(&text)
+        .map_err(|error| anyhow::anyhow!("证书签名密钥 {} 无效：{error}", path.display()))
+}
+
 /// Writes a new key file readable by its owner only.
 fn create_key_file(path: &Path) -> anyhow::Result<()> {
     create_key_file_with(path, &Keyring::generate())

@@ -66,6 +66,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             std::time::Duration::from_millis(5),
         ),
         data_dir: Arc::from(config.data_dir.as_path()),
+        certificates: Arc::new(dte_web::certificates::Services::new(
+            crate::keys::load_certificate_key(&config.data_dir)?,
+            dte_web::certificates::verify::PER_MINUTE,
+        )),
     };
     let served = match tls {
         None => dte_web::serve(listener, state, shutdown_signal()).await,

@@ -1,14 +1,16 @@
 //! The level evaluation story of storage: exam plans seen inside their scope, one live plan per
 //! class, state changes only from the state read, score sheets all or nothing, level
-//! certificate numbers recorded once, every write audited. Every test runs on both backends.
+//! certificates issued once to those who passed, every write audited. Every test runs on both backends.
 
 use crate::classes::{actor, applicant, institution, plan};
 use chrono::NaiveDate;
+use dte_domain::certificate::{NumberPattern, SignedFields};
 use dte_domain::evaluation::{ExamPlanStatus, Score};
 use dte_domain::{Level, OccupationCode, Scope};
 use dte_store::testing::fresh_database;
 use dte_store::{
-    AuditFilter, Backend, CandidateResult, ExamPlanFilter, NewCandidate, NewExamPlan, StoreError,
+    AuditFilter, Backend, CandidateResult, CertificateDetails, CertificateFilter,
+    CertificateSignature, ExamPlanFilter, NewCandidate, NewCertificate, NewExamPlan, StoreError,
 };
 
 macro_rules! story {
@@ -23,6 +25,14 @@ macro_rules! story {
 }
 
 story!(an_exam_plan_goes_from_proposal_to_certificates_all_audited);
+
+/// A stand-in signer (the real signature is tested in dte-web with an independent verifier).
+fn sign(fields: &SignedFields) -> Result<CertificateSignature, ()> {
+    Ok(CertificateSignature {
+        signature: fields.number.clone(),
+        key_id: "test-key".into(),
+    })
+}
 
 fn score(text: &str) -> Score {
     Score::parse(text).unwrap()
@@ -178,30 +188,64 @@ async fn an_exam_plan_goes_from_proposal_to_certificates_all_audited(backend: Ba
         .unwrap();
     assert_eq!((row.status, row.passed), (ExamPlanStatus::ScoresEntered, 1));
 
-    // Level certificate numbers only for those who passed, once.
+    // Level certificates only for those who passed, once, numbered on the candidate's line
+    // and moving the plan to certificates issued in the same transaction.
+    let level = |person: i64| NewCertificate {
+        number: None,
+        person_id: person,
+        holder_name: "甲".into(),
+        issuer_institution_id: evaluator,
+        issuer_name: "工业和信息化部电子工业标准化研究院".into(),
+        region: "沈阳".into(),
+        occupation: OccupationCode::parse("2-02-10-09").unwrap(),
+        occupation_name: "人工智能工程技术人员".into(),
+        direction: None,
+        level: Level::Intermediate,
+        issued_on: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+        details: CertificateDetails::Level {
+            id_kind: "居民身份证".into(),
+            photo_document_id: None,
+            exam_id: Some(id),
+            class_id: Some(class),
+            training_institution_id: Some(neu),
+        },
+    };
+    let pattern = NumberPattern::parse("DJ-{seq:4}").unwrap();
     let refused = store
-        .record_level_certificates(id, &[(b, "DJ-2".into())], &actor())
+        .issue_certificates(&[level(a), level(b)], Some(&pattern), &actor(), sign)
         .await;
-    assert!(matches!(refused, Err(StoreError::Conflict)));
-    store
-        .record_level_certificates(id, &[(a, "DJ-1".into())], &actor())
+    assert!(matches!(refused, Err(StoreError::Conflict)), "{refused:?}");
+    let none = store
+        .certificates_in_scope(&Scope::Province, &CertificateFilter::default())
         .await
         .unwrap();
-    store
-        .change_exam_plan_status(
-            id,
-            ExamPlanStatus::ScoresEntered,
-            ExamPlanStatus::CertificatesIssued,
-            None,
-            "issue",
-            &actor(),
-        )
+    assert!(none.is_empty(), "a refused batch writes nothing");
+    let issued = store
+        .issue_certificates(&[level(a)], Some(&pattern), &actor(), sign)
         .await
+        .unwrap()
         .unwrap();
+    assert_eq!(
+        issued[0].number, "DJ-0001",
+        "the refused batch left no number behind"
+    );
+    let again = store
+        .issue_certificates(&[level(a)], Some(&pattern), &actor(), sign)
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Constraint { .. })),
+        "one level certificate per candidate and exam: {again:?}"
+    );
+    let row = store
+        .exam_plan_in_scope(&Scope::Province, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, ExamPlanStatus::CertificatesIssued);
     let candidates = store.exam_candidates(id).await.unwrap();
     assert_eq!(
         candidates[0].level_certificate_number.as_deref(),
-        Some("DJ-1")
+        Some("DJ-0001")
     );
     assert_eq!(candidates[1].level_certificate_number, None);
 
@@ -222,7 +266,6 @@ async fn an_exam_plan_goes_from_proposal_to_certificates_all_audited(backend: Ba
         actions,
         [
             "exam_plan.agree",
-            "exam_plan.certificates",
             "exam_plan.issue",
             "exam_plan.propose",
             "exam_plan.scores"

@@ -262,12 +262,50 @@ pub async fn import_scores(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Json<ExamPlanDetail>, AppError> {
-    evaluation::evaluator_plan(&state, &caller, id).await?;
-    let candidates = sheet_candidates(&state.store.exam_candidates(id).await?);
-    let rows = dte_docs::scores::parse_score_sheet(&body, &candidates).map_err(sheet_errors)?;
-    let sheet: Vec<(i64, SheetResult)> = rows.iter().map(|row| (row.key, row.result)).collect();
-    evaluation::enter_scores(&state, &caller, id, &sheet).await?;
+    import_sheet(&state, &caller, id, &body).await?;
     Ok(Json(detail(&state, &caller, id).await?))
+}
+
+/// Enters the scores of a filled-in score sheet (.xlsx), all or nothing (also the page's).
+pub(crate) async fn import_sheet(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    body: &[u8],
+) -> Result<(), AppError> {
+    evaluation::evaluator_plan(state, caller, id).await?;
+    let candidates = sheet_candidates(&state.store.exam_candidates(id).await?);
+    let rows = dte_docs::scores::parse_score_sheet(body, &candidates).map_err(sheet_errors)?;
+    let sheet: Vec<(i64, SheetResult)> = rows.iter().map(|row| (row.key, row.result)).collect();
+    evaluation::enter_scores(state, caller, id, &sheet).await?;
+    Ok(())
+}
+
+/// Issues the level certificates of the candidates who passed (evaluation institution, after
+/// the scores): numbered by its pattern, signed, the plan then 已发证; all or nothing.
+#[utoipa::path(post, path = "/api/v1/exam-plans/{id}/certificates", tag = "evaluation",
+    params(("id" = i64, Path, description = "Exam plan id")), request_body = crate::api::certificates::IssueInput,
+    responses(
+        (status = 201, body = Page<crate::wire::CertificateItem>, description = "Issued"),
+        (status = 409, body = ErrorBody, description = "Scores not entered, nobody passed, or a number is taken"),
+        (status = 422, body = ErrorBody, description = "No numbering pattern set"),
+    ))]
+pub async fn issue(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    AppJson(input): AppJson<crate::api::certificates::IssueInput>,
+) -> Result<(StatusCode, Json<Page<crate::wire::CertificateItem>>), AppError> {
+    let on = input.issued_on.unwrap_or_else(|| state.clock.today());
+    let rows = evaluation::issue_level(&state, &caller, id, on).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Page::complete(
+            rows.iter()
+                .map(crate::wire::CertificateItem::from)
+                .collect(),
+        )),
+    ))
 }
 
 async fn detail(state: &AppState, caller: &Caller, id: i64) -> Result<ExamPlanDetail, AppError> {
@@ -288,7 +326,7 @@ async fn detail(state: &AppState, caller: &Caller, id: i64) -> Result<ExamPlanDe
     })
 }
 
-fn parse_scores(input: &ScoresInput) -> Result<Vec<(i64, SheetResult)>, AppError> {
+pub(crate) fn parse_scores(input: &ScoresInput) -> Result<Vec<(i64, SheetResult)>, AppError> {
     let mut errors = Vec::new();
     let mut sheet = Vec::new();
     for (index, line) in input.scores.iter().enumerate() {

@@ -35,6 +35,18 @@ pub async fn mine_xlsx(
     xlsx(&hours::record(&state.store, &person).await?)
 }
 
+/// The caller's own record as a printable PDF (A4; trainee).
+#[utoipa::path(get, path = "/api/v1/me/hours.pdf", tag = "evaluation", responses(
+    (status = 200, content_type = "application/pdf", description = "Hours per year, printable"),
+))]
+pub async fn mine_pdf(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, AppError> {
+    let person = own_person(&state, &caller).await?;
+    pdf(&state, &hours::record(&state.store, &person).await?).await
+}
+
 /// A person's record, for whoever sees them (their institutions, their city, the province).
 #[utoipa::path(get, path = "/api/v1/persons/{id}/hours", tag = "evaluation", params(("id" = i64, Path, description = "Person id")), responses(
     (status = 200, body = HoursRecord, description = "Hours per year"),
@@ -61,6 +73,20 @@ pub async fn of_person_xlsx(
 ) -> Result<Response, AppError> {
     let person = person_for(&state, &caller, id).await?;
     xlsx(&hours::record(&state.store, &person).await?)
+}
+
+/// A person's record as a printable PDF.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/hours.pdf", tag = "evaluation", params(("id" = i64, Path, description = "Person id")), responses(
+    (status = 200, content_type = "application/pdf", description = "Hours per year, printable"),
+    (status = 404, body = ErrorBody, description = "No such person in the caller's scope"),
+))]
+pub async fn of_person_pdf(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let person = person_for(&state, &caller, id).await?;
+    pdf(&state, &hours::record(&state.store, &person).await?).await
 }
 
 async fn own_person(state: &AppState, caller: &Caller) -> Result<dte_store::PersonRow, AppError> {
@@ -94,6 +120,24 @@ fn xlsx(record: &HoursRecord) -> Result<Response, AppError> {
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"hours-{}.xlsx\"", record.person_id),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn pdf(state: &AppState, record: &HoursRecord) -> Result<Response, AppError> {
+    let renderer = state.certificates.renderer()?;
+    let printable = hours::printable(record, state.clock.today());
+    let bytes =
+        crate::certificates::print::blocking(move || renderer.render_hours(&printable)).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"hours-{}.pdf\"", record.person_id),
             ),
         ],
         bytes,

@@ -15,7 +15,7 @@ use dte_domain::attendance::{
 use dte_domain::class::{Delivery, SessionPlan};
 use dte_domain::reference::SettingKey;
 use dte_domain::{Role, Scope};
-use dte_store::{ClassRow, NewCorrection, SessionRow, StoreError};
+use dte_store::{ClassRow, NewCorrection, SessionRow, Store, StoreError};
 use serde::Deserialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -28,6 +28,7 @@ const DEFAULT_MINIMUM_ATTENDANCE_PERCENT: u32 = 90;
 pub struct TraineeLedger {
     pub person_id: i64,
     pub name: String,
+    pub id_number_masked: String,
     pub ledger: HoursLedger,
 }
 
@@ -41,9 +42,8 @@ pub struct ClassLedger {
 }
 
 /// The setting `minimum_attendance_percent` in force on the class's last day.
-async fn minimum_attendance_percent(state: &AppState, class: &ClassRow) -> Result<u32, AppError> {
-    Ok(state
-        .store
+async fn minimum_attendance_percent(store: &Store, class: &ClassRow) -> Result<u32, AppError> {
+    Ok(store
         .settings(class.end_date)
         .await?
         .into_iter()
@@ -55,11 +55,10 @@ async fn minimum_attendance_percent(state: &AppState, class: &ClassRow) -> Resul
 /// Credited minutes of each trainee's online sessions, by (session, person), from the
 /// learning page's heartbeats and presence confirmations (`dte_domain::attendance::online_credit`).
 async fn online_minutes(
-    state: &AppState,
+    store: &Store,
     class: &ClassRow,
 ) -> Result<HashMap<(i64, i64), u32>, AppError> {
-    Ok(state
-        .store
+    Ok(store
         .online_credits_of_class(class.id)
         .await?
         .into_iter()
@@ -89,11 +88,20 @@ pub async fn ledger_of(
     class: ClassRow,
     only: Option<i64>,
 ) -> Result<ClassLedger, AppError> {
-    let as_of = state.clock.now();
-    let sessions = state.store.sessions_of_class(class.id).await?;
+    ledger_at(&state.store, class, only, state.clock.now()).await
+}
+
+/// [`ledger_of`] as of `as_of` (also how `dte demo` completes its classes).
+pub async fn ledger_at(
+    store: &Store,
+    class: ClassRow,
+    only: Option<i64>,
+    as_of: DateTime<Utc>,
+) -> Result<ClassLedger, AppError> {
+    let sessions = store.sessions_of_class(class.id).await?;
     let plans: Vec<SessionPlan> = sessions.iter().map(session_plan).collect();
-    let percent = minimum_attendance_percent(state, &class).await?;
-    let checks = state.store.class_accepted_checks(class.id).await?;
+    let percent = minimum_attendance_percent(store, &class).await?;
+    let checks = store.class_accepted_checks(class.id).await?;
     let accepted: HashMap<(i64, i64, &str), DateTime<Utc>> = checks
         .iter()
         .map(|check| {
@@ -104,7 +112,7 @@ pub async fn ledger_of(
         })
         .collect();
     // Corrections come oldest first: the last one inserted for a key is the latest.
-    let corrections = state.store.class_corrections(class.id).await?;
+    let corrections = store.class_corrections(class.id).await?;
     let latest: HashMap<(i64, i64, &str), bool> = corrections
         .iter()
         .map(|row| {
@@ -114,9 +122,9 @@ pub async fn ledger_of(
             )
         })
         .collect();
-    let online = online_minutes(state, &class).await?;
+    let online = online_minutes(store, &class).await?;
     let mut trainees = Vec::new();
-    for entry in state.store.class_roster(class.id).await? {
+    for entry in store.class_roster(class.id).await? {
         if !entry.active || only.is_some_and(|person| person != entry.person_id) {
             continue;
         }
@@ -150,6 +158,7 @@ pub async fn ledger_of(
         trainees.push(TraineeLedger {
             person_id: person,
             name: entry.name,
+            id_number_masked: entry.id_number_masked,
             ledger,
         });
     }

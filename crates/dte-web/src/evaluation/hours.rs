@@ -150,3 +150,34 @@ pub fn workbook(record: &HoursRecord) -> Result<Vec<u8>, AppError> {
         .collect();
     hours_workbook(&holder, &years).map_err(AppError::internal)
 }
+
+/// The record as `dte-pdf` prints it (A4), dated `printed_on`.
+pub fn printable(record: &HoursRecord, printed_on: chrono::NaiveDate) -> dte_pdf::HoursRecord {
+    dte_pdf::HoursRecord {
+        holder_name: record.name.clone(),
+        id_number_masked: record.id_number_masked.clone(),
+        printed_on,
+        years: record
+            .years
+            .iter()
+            .map(|year| dte_pdf::HoursRecordYear {
+                year: year.year,
+                hours: year.hours,
+                trainings: year
+                    .trainings
+                    .iter()
+                    .map(|training| dte_pdf::HoursRecordLine {
+                        class_title: training.class_title.clone(),
+                        institution: training.institution.clone(),
+                        occupation: training.occupation.clone(),
+                        level: training.level.clone(),
+                        start_date: training.start_date,
+                        end_date: training.end_date,
+                        completed_on: training.completed_on,
+                        hours: training.hours,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}

@@ -109,6 +109,8 @@ fn tasks(role: Role) -> Vec<Task> {
         "今日签到实况、围栏外签到地图与骗补风险提示",
     );
     let exams = |description| task("/exam-plans", "等级考核", description);
+    let certificates = |title, description| task("/certificates", title, description);
+    let verify = task("/verify", "证书查验", "按编号或二维码查验证书真伪与状态");
     match role {
         Role::ProvinceAdmin => vec![
             task(
@@ -120,6 +122,7 @@ fn tasks(role: Role) -> Vec<Task> {
             monitor,
             quotas("名额管理"),
             exams("全省专业技术等级考核计划与成绩"),
+            certificates("全省证书", "培训合格证书与专业技术等级证书，撤销"),
             users,
             catalogs,
             institutions,
@@ -137,6 +140,7 @@ fn tasks(role: Role) -> Vec<Task> {
             monitor,
             quotas("名额"),
             exams("本地区班期的等级考核计划与成绩"),
+            certificates("本地区证书", "本地区颁发的证书"),
             users,
             regions,
             institutions,
@@ -151,6 +155,10 @@ fn tasks(role: Role) -> Vec<Task> {
                 "填写班期计划、场地、电子围栏与课表",
             ),
             exams("为已结业班期申请专业技术等级考核"),
+            certificates(
+                "证书",
+                "已颁发的培训合格证书、打印、撤销；结业班期在班期页进入“结业考核与证书”",
+            ),
             catalogs,
             institutions,
             account,
@@ -158,6 +166,7 @@ fn tasks(role: Role) -> Vec<Task> {
         Role::EvaluationInstitution => vec![
             task("/classes", "班期", "本机构评价职业的已批准班期"),
             exams("确认考核计划，下载和导入成绩单"),
+            certificates("证书", "本机构颁发的专业技术等级证书"),
             catalogs,
             institutions,
             account,
@@ -167,6 +176,8 @@ fn tasks(role: Role) -> Vec<Task> {
             monitor,
             quotas("名额"),
             exams("全省等级考核计划与成绩（只读）"),
+            certificates("证书", "全省证书（只读）"),
+            verify,
             catalogs,
             institutions,
             regions,
@@ -186,6 +197,10 @@ fn tasks(role: Role) -> Vec<Task> {
             task("/classes", "我的培训", "我报名的班期、课表与培训地点"),
             task("/hours", "继续教育学时", "每年的继续教育学时，可下载 Excel"),
             exams("我参加的等级考核与成绩"),
+            certificates(
+                "我的证书",
+                "培训合格证书与专业技术等级证书：下载 PDF 与电子凭证",
+            ),
             account,
         ],
     }

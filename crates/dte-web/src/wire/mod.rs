@@ -209,8 +209,10 @@ impl From<SubsidyCategoryRow> for SubsidyCategory {
 }
 
 mod attendance;
+mod certificates;
 mod classes;
 mod flags;
 pub use attendance::{CorrectionCreated, Ledger, LedgerLine};
+pub use certificates::{CertificateItem, CompletionLine, CompletionReason};
 pub use classes::{ClassDetail, ClassSummary, QuotaLine, RosterLine};
 pub use flags::{FlagEvidence, FlagItem, FlagPerson};

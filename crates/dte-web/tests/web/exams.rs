@@ -6,7 +6,7 @@
 use crate::helpers::{TEST_PASSWORD, TestApp, test_now};
 use chrono::NaiveDate;
 use dte_domain::class::{ClassStatus, Delivery, Funding, SessionPlan};
-use dte_domain::{Level, OccupationCode, Role, TraineeCategory};
+use dte_domain::{Level, OccupationCode, Phone, ResidentId, Role, TraineeCategory};
 use dte_store::{
     Actor, Applicant, CertificateDetails, CertificateSignature, NewCertificate, NewClass,
     NewEnrolment, NewPerson, NewUser,
@@ -15,6 +15,7 @@ use reqwest::Method;
 use serde_json::json;
 
 both_backends!(
+    exam_plans_are_proposed_agreed_scored_and_certified_on_pages,
     an_exam_plan_goes_from_proposal_to_scores_with_each_refusal_named,
     a_trainee_sees_their_continuing_education_hours_per_year,
 );
@@ -70,18 +71,17 @@ async fn class(app: &TestApp, status: ClassStatus) -> i64 {
     id
 }
 
-fn applicant(index: &str, name: &str) -> Applicant {
+/// An applicant whose ID number (a valid one, numbered `sequence`) the server can reveal, as
+/// the level certificate prints it.
+fn applicant(app: &TestApp, sequence: u32, name: &str) -> Applicant {
+    let today = date(2026, 11, 1);
     Applicant {
-        person: NewPerson {
-            name: name.into(),
-            id_number_cipher: format!("v1.k.{index}"),
-            id_number_index: index.into(),
-            id_number_masked: "210202********0011".into(),
-            birth_date: date(1990, 1, 1),
-            phone_cipher: None,
-            phone_index: None,
-            phone_masked: None,
-        },
+        person: NewPerson::protect(
+            &app.keyring,
+            name,
+            &ResidentId::parse(&crate::classes::id_number(sequence), today).unwrap(),
+            &Phone::parse(&format!("1380000{sequence:04}")).unwrap(),
+        ),
         enrolment: NewEnrolment {
             category: TraineeCategory::InPost,
             employer_or_school: "某公司".into(),
@@ -101,9 +101,9 @@ async fn trainees_with_certificates(app: &TestApp, class_id: i64) -> Vec<i64> {
         .enrol(
             class_id,
             &[
-                applicant("a", "甲"),
-                applicant("b", "乙"),
-                applicant("c", "丙"),
+                applicant(app, 1, "甲"),
+                applicant(app, 2, "乙"),
+                applicant(app, 3, "丙"),
             ],
             &actor(),
             |_, _, _| Ok::<bool, ()>(false),
@@ -492,6 +492,103 @@ async fn an_exam_plan_goes_from_proposal_to_scores_with_each_refusal_named(app: 
             .contains(&format!("/api/v1/exam-plans/{id}/scores.xlsx"))
     );
 
+    // Level certificates: the evaluation institution's numbering pattern first; issued to
+    // both who passed in one action, the plan then 已发证; the PDF per 附件4 read back.
+    let app_ref = &app;
+    let issue = move |token: String| async move {
+        app_ref
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/exam-plans/{id}/certificates"),
+                &token,
+                Some(json!({"issued_on": "2026-12-05"})),
+            )
+            .await
+    };
+    let (status, body) = issue(evaluator.clone()).await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("pattern")),
+        "{body}"
+    );
+    let (status, _) = issue(institution.clone()).await;
+    assert_eq!(
+        status, 403,
+        "the training institution issues no level certificate"
+    );
+    let (status, body) = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/institution/certificate-pattern",
+            &evaluator,
+            Some(json!({"pattern": "CESI{year}{seq:6}"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = issue(evaluator.clone()).await;
+    assert_eq!(status, 201, "{body}");
+    let numbers: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["CESI2026000001", "CESI2026000002"]);
+    assert_eq!(body["items"][0]["kind"], "level");
+    let (status, body) = issue(evaluator.clone()).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("exam_plan_state"))
+    );
+    let (_, plan) = app
+        .send_json(
+            Method::GET,
+            &format!("/api/v1/exam-plans/{id}"),
+            &evaluator,
+            None,
+        )
+        .await;
+    assert_eq!(plan["status"], "certificates_issued");
+    assert_eq!(
+        plan["candidate_list"][0]["level_certificate_number"],
+        "CESI2026000001"
+    );
+    let (_, verified) = app.get_json("/api/v1/certificates/CESI2026000001").await;
+    assert_eq!(
+        (
+            verified["kind"].as_str(),
+            verified["status"].as_str(),
+            verified["issuer"].as_str()
+        ),
+        (
+            Some("level"),
+            Some("valid"),
+            Some("工业和信息化部电子工业标准化研究院")
+        )
+    );
+    let (status, pdf) = app
+        .get_bytes("/api/v1/certificates/CESI2026000001/pdf", &evaluator)
+        .await;
+    assert_eq!(status, 200);
+    let text = crate::certificates::pdf_text(&pdf).replace(char::is_whitespace, "");
+    for field in [
+        "专业技术等级证书",
+        "甲",
+        "居民身份证",
+        &crate::classes::id_number(1),
+        "人工智能工程技术人员",
+        "——",
+        "中级",
+        "CESI2026000001",
+        "工业和信息化部电子工业标准化研究院",
+        "2026年12月5日",
+    ] {
+        assert!(
+            text.contains(field),
+            "the level certificate lacks {field}: {text}"
+        );
+    }
+
     // The audit log has every step.
     let audit = store
         .audit_entries(
@@ -509,7 +606,12 @@ async fn an_exam_plan_goes_from_proposal_to_scores_with_each_refusal_named(app: 
     actions.dedup();
     assert_eq!(
         actions,
-        ["exam_plan.agree", "exam_plan.propose", "exam_plan.scores"]
+        [
+            "exam_plan.agree",
+            "exam_plan.issue",
+            "exam_plan.propose",
+            "exam_plan.scores"
+        ]
     );
 }
 
@@ -561,6 +663,21 @@ async fn a_trainee_sees_their_continuing_education_hours_per_year(app: TestApp) 
     use calamine::Reader;
     let sheet = workbook.worksheet_range("年度汇总").unwrap();
     assert_eq!(sheet.get_value((1, 1)), Some(&calamine::Data::Float(80.0)));
+    let (status, pdf) = app.get_bytes("/api/v1/me/hours.pdf", &trainee).await;
+    assert_eq!(status, 200);
+    let text = crate::certificates::pdf_text(&pdf).replace(char::is_whitespace, "");
+    for field in [
+        "继续教育学时记录",
+        "姓名：甲",
+        "2026年度：80学时",
+        "人工智能中级",
+        "大连理工大学",
+    ] {
+        assert!(
+            text.contains(field),
+            "the hours record lacks {field}: {text}"
+        );
+    }
     let page = page_text(&app, "/hours", &trainee).await;
     assert!(page.contains("2026 年度：80 学时"), "{page}");
     assert!(
@@ -592,4 +709,170 @@ async fn a_trainee_sees_their_continuing_education_hours_per_year(app: TestApp) 
         )
         .await;
     assert_eq!(status, 403);
+}
+
+/// Posts a page's form with a bearer token (no CSRF: no cookie), following the redirect as a
+/// browser does; answers the status, the path it ended on and the HTML.
+async fn post_page(
+    app: &TestApp,
+    token: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String, String) {
+    let response = reqwest::Client::new()
+        .post(format!("{}{action}", app.address))
+        .bearer_auth(token)
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status().as_u16(),
+        response.url().path().to_owned(),
+        response.text().await.unwrap(),
+    )
+}
+
+async fn exam_plans_are_proposed_agreed_scored_and_certified_on_pages(app: TestApp) {
+    let store = &app.database.store;
+    let finished = class(&app, ClassStatus::Finished).await;
+    let people = trainees_with_certificates(&app, finished).await;
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    let institution = app.own_token("dlut").await;
+    let evaluator = listed_evaluator(&app).await;
+    let cesi = store
+        .institution_id_by_name("工业和信息化部电子工业标准化研究院")
+        .await
+        .unwrap()
+        .unwrap()
+        .to_string();
+    let class_id = finished.to_string();
+
+    // The training institution's form offers its finished class and the evaluators.
+    let page = page_text(&app, "/exam-plans", &institution).await;
+    assert!(
+        page.contains("id=\"propose-form\"") && page.contains(&format!("value=\"{class_id}\"")),
+        "{page}"
+    );
+    let (status, _, html) = post_page(
+        &app,
+        &institution,
+        "/exam-plans",
+        &[
+            ("class_id", &class_id),
+            ("evaluation_institution_id", &cesi),
+            ("exam_date", "明天"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("考核日期应为 YYYY-MM-DD"), "{html}");
+    let (status, path, html) = post_page(
+        &app,
+        &institution,
+        "/exam-plans",
+        &[
+            ("class_id", &class_id),
+            ("evaluation_institution_id", &cesi),
+            ("exam_date", "2026-11-27"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("已提交考核申请"), "{html}");
+    let id = path.strip_prefix("/exam-plans/").unwrap().to_owned();
+    assert!(
+        !html.contains("agree-form"),
+        "the training institution does not agree"
+    );
+
+    // The evaluation institution agrees, types the scores (one wrong), then corrects them.
+    let (status, _, html) =
+        post_page(&app, &evaluator, &format!("/exam-plans/{id}/agree"), &[]).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("已确认考核计划") && html.contains("scores-form"),
+        "{html}"
+    );
+    let (a, b) = (people[0].to_string(), people[1].to_string());
+    let theory_a = format!("theory_{a}");
+    let ability_a = format!("ability_{a}");
+    let theory_b = format!("theory_{b}");
+    let ability_b = format!("ability_{b}");
+    let (status, _, html) = post_page(
+        &app,
+        &evaluator,
+        &format!("/exam-plans/{id}/scores"),
+        &[
+            (&theory_a, "85.55"),
+            (&ability_a, "70"),
+            (&theory_b, "50"),
+            (&ability_b, "90"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("第 1 名考生的理论知识成绩"), "{html}");
+    assert!(
+        store
+            .exam_candidates(id.parse().unwrap())
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.result.is_none()),
+        "nothing written"
+    );
+    let (status, _, html) = post_page(
+        &app,
+        &evaluator,
+        &format!("/exam-plans/{id}/scores"),
+        &[
+            (&theory_a, "85.5"),
+            (&ability_a, "70"),
+            (&theory_b, "50"),
+            (&ability_b, "90"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("成绩已保存") && html.contains("不合格"),
+        "{html}"
+    );
+
+    // Issuing needs the evaluation institution's pattern; then 甲 alone gets the certificate.
+    let (status, _, html) = post_page(
+        &app,
+        &evaluator,
+        &format!("/exam-plans/{id}/certificates"),
+        &[("issued_on", "2026-12-01")],
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("证书编号规则"), "{html}");
+    app.send_json(
+        Method::PUT,
+        "/api/v1/institution/certificate-pattern",
+        &evaluator,
+        Some(json!({"pattern": "CESI-{seq:4}"})),
+    )
+    .await;
+    let (status, _, html) = post_page(
+        &app,
+        &evaluator,
+        &format!("/exam-plans/{id}/certificates"),
+        &[("issued_on", "2026-12-01")],
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("专业技术等级证书已颁发")
+            && html.contains("CESI-0001")
+            && html.contains("已发证"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("scores-form"),
+        "no more scores once certified"
+    );
 }

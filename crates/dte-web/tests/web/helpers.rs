@@ -26,6 +26,9 @@ macro_rules! both_backends {
     )*};
 }
 
+/// Public verifications one address may make per minute in tests.
+pub const VERIFICATIONS_PER_MINUTE: u32 = 40;
+
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
     pub address: String,
@@ -36,6 +39,8 @@ pub struct TestApp {
     pub data_dir: std::path::PathBuf,
     /// What the app's clock answers; [`TestApp::set_now`] moves it.
     pub now: std::sync::Arc<std::sync::Mutex<chrono::DateTime<Utc>>>,
+    /// The server's keyring, for people whose ID numbers a test must be able to reveal.
+    pub keyring: std::sync::Arc<dte_crypto::Keyring>,
 }
 
 impl Drop for TestApp {
@@ -73,6 +78,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         dte_crypto::new_token()
     ));
     std::fs::create_dir_all(&data_dir).unwrap();
+    let keyring =
+        std::sync::Arc::new(dte_crypto::Keyring::parse(&dte_crypto::Keyring::generate()).unwrap());
     let state = AppState {
         store: database.store.clone(),
         clock: Clock::from_fn(move || *clock_now.lock().unwrap()),
@@ -82,15 +89,17 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             false,
             Vec::new(),
         )),
-        keyring: std::sync::Arc::new(
-            dte_crypto::Keyring::parse(&dte_crypto::Keyring::generate()).unwrap(),
-        ),
+        keyring: keyring.clone(),
         check_ins: dte_store::CheckInWriter::spawn(
             database.store.clone(),
             64,
             std::time::Duration::from_millis(2),
         ),
         data_dir: std::sync::Arc::from(data_dir.as_path()),
+        certificates: std::sync::Arc::new(dte_web::certificates::Services::new(
+            dte_crypto::CertificateKey::parse(&dte_crypto::CertificateKey::generate()).unwrap(),
+            VERIFICATIONS_PER_MINUTE,
+        )),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
@@ -105,6 +114,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         database,
         data_dir,
         now,
+        keyring,
     })
 }
 

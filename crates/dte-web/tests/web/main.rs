@@ -9,6 +9,7 @@ mod accounts;
 mod api;
 mod attendance;
 mod browser;
+mod certificates;
 mod class_pages;
 mod classes;
 mod exams;

@@ -8,6 +8,8 @@
 
 mod accounts;
 mod attendance;
+mod certificates;
+mod exams;
 mod people;
 mod places;
 mod plans;
@@ -51,9 +53,34 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let classes = all_classes(&store).await?;
     let attendance = attendance::attend(&store, &keyring, &classes, now).await?;
     let filmed = recordings::film(&store, &config.data_dir, &classes, today, now).await?;
+    let certificate_key = crate::keys::load_certificate_key(&config.data_dir)?;
+    let issued = certificates::issue(&store, &certificate_key, &classes, now).await?;
+    let examined = exams::examine(&store, &certificate_key, &classes, today, now).await?;
     print_summary(&store, config, &outcome, &attendance, &filmed, &printed).await?;
+    print_certificates(&issued, &examined);
     store.close().await;
     Ok(())
+}
+
+/// The summary of completion, certificates and level evaluation.
+fn print_certificates(issued: &certificates::Issued, examined: &exams::Examined) {
+    println!(
+        "  证书：为已结业班期颁发培训合格证书 {} 份（{} 名学员因出勤或结业考核未通过未发证，原因见各班期“结业考核与证书”页）",
+        issued.certificates, issued.refused
+    );
+    if let Some(number) = &issued.revoked {
+        println!("  已撤销证书：{number}（在 /verify 查验，显示撤销原因和日期）");
+    }
+    if let Some((number, class)) = &issued.beyond_attendance {
+        println!(
+            "  风险样例 出勤不足仍发证（hours_beyond_attendance）：{}（班期 {}，证书 {number}）",
+            class.title, class.id
+        );
+    }
+    println!(
+        "  等级考核：{} 个考核计划，{} 名考生，颁发专业技术等级证书 {} 份（评价机构账号 demo-cie 可见其考核计划）",
+        examined.plans, examined.candidates, examined.certificates
+    );
 }
 
 /// The summary of online learning and recordings.

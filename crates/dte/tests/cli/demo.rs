@@ -326,6 +326,7 @@ async fn demo_makes_a_year_of_classes_in_every_region_that_its_printed_accounts_
         "outside_fence",
         "many_corrections",
         "missing_recording",
+        "hours_beyond_attendance",
     ] {
         assert!(
             kinds.contains(kind),
@@ -343,6 +344,45 @@ async fn demo_makes_a_year_of_classes_in_every_region_that_its_printed_accounts_
         flagged.len() < begun,
         "every begun class is flagged: {flagged:?}"
     );
+    // Certificates of both kinds (issue 6): the printed revoked one verifies as revoked, a
+    // level certificate as valid, publicly.
+    for kind in ["training", "level"] {
+        let listed: serde_json::Value = client
+            .get(format!("{address}/api/v1/certificates?kind={kind}"))
+            .bearer_auth(&province)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let items = listed["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "no {kind} certificate in the demo");
+        let number = items[0]["number"].as_str().unwrap();
+        let verified: serde_json::Value = client
+            .get(format!("{address}/api/v1/certificates/{number}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(verified["kind"], kind, "{verified}");
+    }
+    let revoked = printed
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("已撤销证书："))
+        .and_then(|rest| rest.split('（').next())
+        .unwrap_or_else(|| panic!("no revoked certificate printed: {printed}"));
+    let verified: serde_json::Value = client
+        .get(format!("{address}/api/v1/certificates/{revoked}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verified["status"], "revoked", "{verified}");
     // The province plays the demo's recording file from its first bytes.
     let played = client
         .get(format!("{address}/api/v1/recordings/{recording}/file"))

@@ -166,13 +166,16 @@ pub async fn upload_document(
 
 /// The fields of an upload form.
 #[derive(Default)]
-struct Upload {
-    kind: String,
-    file_name: String,
-    file: Vec<u8>,
+pub(crate) struct Upload {
+    pub(crate) kind: String,
+    pub(crate) file_name: String,
+    pub(crate) file: Vec<u8>,
 }
 
-async fn read_upload(multipart: Result<Multipart, MultipartRejection>) -> Result<Upload, AppError> {
+/// A multipart upload's fields `kind` and `file`, or why it could not be read.
+pub(crate) async fn read_upload(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Upload, AppError> {
     let unreadable = |status: StatusCode| {
         let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
             format!("文件过大：每次上传不超过 {} MB", UPLOAD_LIMIT / 1024 / 1024)

@@ -7,6 +7,7 @@ mod form;
 mod form_text;
 mod show;
 
+pub(crate) use enrolment::read_upload;
 pub use enrolment::{UPLOAD_LIMIT, enrol, import_roster, upload_document};
 pub use form::{create, edit, new, update};
 pub use show::{act, page};

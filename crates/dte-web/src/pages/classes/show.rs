@@ -105,6 +105,8 @@ struct ClassPage {
     online_hours: u32,
     online_limit: u32,
     editable: bool,
+    /// The institution's link to completion and certificates (finished or closed classes).
+    completion: bool,
     action_path: String,
     actions: Vec<ActionButton>,
     roster: Option<Vec<RosterLine>>,
@@ -367,6 +369,11 @@ pub async fn class_page(
         online_hours: hours.online,
         online_limit: online_hours_limit(hours.total),
         editable: own && class.status.is_editable(),
+        completion: own
+            && matches!(
+                class.status,
+                dte_domain::ClassStatus::Finished | dte_domain::ClassStatus::Closed
+            ),
         action_path,
         actions: actions(role, own, class.status),
         roster,

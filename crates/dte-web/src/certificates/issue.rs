@@ -1,0 +1,274 @@
+//! Recording 结业考核 results and issuing a class's 培训合格证书 (issue 6 items 1 and 2): one
+//! action per class, all or nothing, numbered by the institution's pattern, each certificate
+//! signed and audited in the store's transaction.
+
+use super::completion::class_completion;
+use super::signing::sign;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::classes::{actor, class_for};
+use crate::error::AppError;
+use chrono::NaiveDate;
+use dte_domain::certificate::NumberPattern;
+use dte_domain::class::ClassStatus;
+use dte_domain::completion::SCORE_MAX;
+use dte_domain::{Role, Scope};
+use dte_store::{
+    CertificateDetails, CertificateRow, ClassRow, IssueRefusal, NewCertificate,
+    NewCompletionResult, StoreError,
+};
+
+/// The class, if the caller is the training institution running it.
+pub async fn own_class(
+    state: &AppState,
+    caller: &Caller,
+    class_id: i64,
+) -> Result<ClassRow, AppError> {
+    let class = class_for(state, caller, class_id).await?;
+    let own = caller.user().is_some_and(|user| {
+        user.role == Role::TrainingInstitution && user.institution_id == Some(class.institution_id)
+    });
+    if !own {
+        return Err(AppError::forbidden(
+            "只有开设该班期的培训机构可以录入结业考核和颁发证书",
+        ));
+    }
+    Ok(class)
+}
+
+/// One result as a request gives it.
+#[derive(Debug, Clone)]
+pub struct ResultInput {
+    pub person_id: i64,
+    pub passed: bool,
+    pub score: Option<u32>,
+    pub remark: Option<String>,
+}
+
+/// Records results for trainees of the class (finished or closed), checked field by field.
+pub async fn record_results(
+    state: &AppState,
+    caller: &Caller,
+    class_id: i64,
+    results: &[ResultInput],
+) -> Result<(), AppError> {
+    let class = own_class(state, caller, class_id).await?;
+    require_finished(&class)?;
+    let roster = state.store.class_roster(class.id).await?;
+    let mut checked = Vec::with_capacity(results.len());
+    for (index, result) in results.iter().enumerate() {
+        if !roster
+            .iter()
+            .any(|entry| entry.active && entry.person_id == result.person_id)
+        {
+            return Err(AppError::invalid(
+                format!("results[{index}].person_id"),
+                format!("学员 {} 不在本班期的名单中", result.person_id),
+            ));
+        }
+        if result.score.is_some_and(|score| score > SCORE_MAX) {
+            return Err(AppError::invalid(
+                format!("results[{index}].score"),
+                format!("成绩应在 0–{SCORE_MAX} 之间"),
+            ));
+        }
+        let remark = result
+            .remark
+            .as_deref()
+            .map(str::trim)
+            .filter(|remark| !remark.is_empty())
+            .map(str::to_owned);
+        if remark
+            .as_ref()
+            .is_some_and(|remark| remark.chars().count() > 200)
+        {
+            return Err(AppError::invalid(
+                format!("results[{index}].remark"),
+                "备注不能超过 200 个字",
+            ));
+        }
+        checked.push(NewCompletionResult {
+            person_id: result.person_id,
+            passed: result.passed,
+            score: result.score,
+            remark,
+        });
+    }
+    state
+        .store
+        .record_completion_results(class.id, &checked, &actor(state, caller))
+        .await?;
+    Ok(())
+}
+
+fn require_finished(class: &ClassRow) -> Result<(), AppError> {
+    if matches!(class.status, ClassStatus::Finished | ClassStatus::Closed) {
+        Ok(())
+    } else {
+        Err(AppError::conflict(
+            "class_not_finished",
+            format!(
+                "班期状态为“{}”，结业后才能录入结业考核和颁发证书",
+                class.status.label()
+            ),
+        ))
+    }
+}
+
+/// Issues the training certificate to every trainee of the class who may be certified and
+/// has none yet, dated `issued_on`; refuses with every reason when nobody may be.
+pub async fn issue_for_class(
+    state: &AppState,
+    caller: &Caller,
+    class_id: i64,
+    issued_on: NaiveDate,
+) -> Result<Vec<CertificateRow>, AppError> {
+    let class = own_class(state, caller, class_id).await?;
+    require_finished(&class)?;
+    let pattern = number_pattern(state, class.institution_id).await?;
+    let completion = class_completion(state, &class).await?;
+    let hours = state
+        .store
+        .class_sessions(class.id)
+        .await?
+        .iter()
+        .map(|session| session.hours)
+        .sum::<u32>();
+    let batch: Vec<NewCertificate> = completion
+        .iter()
+        .filter(|trainee| trainee.eligible())
+        .map(|trainee| NewCertificate {
+            number: None,
+            person_id: trainee.person_id,
+            holder_name: trainee.name.clone(),
+            issuer_institution_id: class.institution_id,
+            issuer_name: class.institution_name.clone(),
+            region: class.region.clone(),
+            occupation: class.occupation.clone(),
+            occupation_name: class.occupation_name.clone(),
+            direction: class.direction.clone(),
+            level: class.level,
+            issued_on,
+            details: CertificateDetails::Training {
+                class_id: class.id,
+                start_date: class.start_date,
+                end_date: class.end_date,
+                hours,
+            },
+        })
+        .collect();
+    if batch.is_empty() {
+        return Err(AppError::conflict(
+            "nobody_eligible",
+            "本班期没有可以颁发证书的学员：请先录入结业考核结果，并查看每位学员未通过的原因",
+        ));
+    }
+    issue_batch(state, caller, &batch, &pattern).await
+}
+
+/// The issuing institution's numbering pattern; 422 naming `pattern` until it sets one.
+pub async fn number_pattern(
+    state: &AppState,
+    institution_id: i64,
+) -> Result<NumberPattern, AppError> {
+    let text = state
+        .store
+        .certificate_number_pattern(institution_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "pattern",
+                "请先设置本机构的证书编号规则（如 LNPX{year}-{seq:5}）",
+            )
+        })?;
+    NumberPattern::parse(&text).map_err(AppError::internal)
+}
+
+/// Numbers, signs and writes a batch of certificates of either kind, all or nothing.
+pub async fn issue_batch(
+    state: &AppState,
+    caller: &Caller,
+    batch: &[NewCertificate],
+    pattern: &NumberPattern,
+) -> Result<Vec<CertificateRow>, AppError> {
+    let key = &state.certificates.key;
+    let issued = state
+        .store
+        .issue_certificates(batch, Some(pattern), &actor(state, caller), |fields| {
+            Ok::<_, std::convert::Infallible>(sign(key, fields))
+        })
+        .await;
+    match issued {
+        Ok(Ok(rows)) => Ok(rows),
+        Ok(Err(IssueRefusal::NoNumberPattern { .. })) => {
+            Err(AppError::invalid("pattern", "请先设置本机构的证书编号规则"))
+        }
+        Ok(Err(IssueRefusal::Signing(never))) => match never {},
+        Err(StoreError::Constraint { constraint }) if constraint.contains("number") => {
+            Err(AppError::conflict(
+                "certificate_number_taken",
+                "证书编号与已有证书重复（编号须全省唯一）：请修改本机构的证书编号规则后重试，本次未颁发任何证书",
+            ))
+        }
+        Err(StoreError::Constraint { .. } | StoreError::Conflict) => Err(AppError::conflict(
+            "certificates_changed",
+            "部分学员刚刚已获发证书或情况有变，本次未颁发任何证书，请刷新后重试",
+        )),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Sets the caller institution's numbering pattern.
+pub async fn set_pattern(
+    state: &AppState,
+    caller: &Caller,
+    text: &str,
+) -> Result<String, AppError> {
+    let institution_id = own_institution(caller)?;
+    let pattern = NumberPattern::parse(text)
+        .map_err(|error| AppError::invalid("pattern", error.to_string()))?;
+    match state
+        .store
+        .set_certificate_number_pattern(institution_id, &pattern, &actor(state, caller))
+        .await
+    {
+        Ok(()) => Ok(pattern.as_str().to_owned()),
+        Err(StoreError::Constraint { .. }) => Err(AppError::invalid(
+            "pattern",
+            "该编号规则已被其他机构使用，请使用本机构自己的前缀",
+        )),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Stores the caller institution's seal image (PNG).
+pub async fn set_seal(state: &AppState, caller: &Caller, png: &[u8]) -> Result<(), AppError> {
+    let institution_id = own_institution(caller)?;
+    if !png.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Err(AppError::invalid(
+            "seal",
+            "印章图片须为 PNG 格式（建议透明背景）",
+        ));
+    }
+    if png.len() > 2 * 1024 * 1024 {
+        return Err(AppError::invalid("seal", "印章图片不能超过 2 MB"));
+    }
+    let sha256 = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(png))
+    };
+    state
+        .store
+        .set_institution_seal(institution_id, png, &sha256, &actor(state, caller))
+        .await?;
+    Ok(())
+}
+
+fn own_institution(caller: &Caller) -> Result<i64, AppError> {
+    match caller.user().map(|user| user.scope()) {
+        Some(Scope::Institution(id)) => Ok(id),
+        _ => Err(AppError::forbidden(
+            "只有机构账号可以设置证书编号规则和印章",
+        )),
+    }
+}

@@ -1,0 +1,214 @@
+//! Certificates as PDF through `dte-pdf` (issue 6 item 2): one certificate, or a whole class
+//! merged into one PDF by a background job whose progress the page polls (htmx, every second).
+
+use super::signing::verification_url;
+use crate::AppState;
+use crate::error::AppError;
+use dte_store::{CertificateDetails, CertificateRow};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The printable form of a training certificate.
+fn training_data(
+    public_url: &str,
+    row: &CertificateRow,
+    seal: Option<Arc<[u8]>>,
+) -> Option<dte_pdf::TrainingCertificate> {
+    let CertificateDetails::Training {
+        start_date,
+        end_date,
+        hours,
+        ..
+    } = row.details
+    else {
+        return None;
+    };
+    Some(dte_pdf::TrainingCertificate {
+        number: row.number.clone(),
+        holder_name: row.holder_name.clone(),
+        start_date,
+        end_date,
+        occupation: row.occupation_name.clone(),
+        direction: row.direction.clone(),
+        level: row.level.label().to_owned(),
+        hours,
+        institution: row.issuer_name.clone(),
+        issue_date: row.issued_on,
+        seal_png: seal,
+        verification_url: verification_url(public_url, row),
+    })
+}
+
+/// The issuer's seal, if it uploaded one.
+async fn seal_of(state: &AppState, institution_id: i64) -> Result<Option<Arc<[u8]>>, AppError> {
+    Ok(state
+        .store
+        .institution_seal(institution_id)
+        .await?
+        .map(|seal| Arc::from(seal.content)))
+}
+
+/// One certificate as a PDF (either kind). The level certificate prints the holder's full ID
+/// number, decrypted here for the print only.
+pub async fn render_one(state: &AppState, row: &CertificateRow) -> Result<Vec<u8>, AppError> {
+    let renderer = state.certificates.renderer()?;
+    let seal = seal_of(state, row.issuer_institution_id).await?;
+    let public_url = state.public_url.to_string();
+    match &row.details {
+        CertificateDetails::Training { .. } => {
+            let data = training_data(&public_url, row, seal)
+                .ok_or_else(|| AppError::internal("training details missing"))?;
+            blocking(move || renderer.render_training(&data)).await
+        }
+        CertificateDetails::Level {
+            id_kind,
+            photo_document_id,
+            ..
+        } => {
+            let person = state
+                .store
+                .person(row.person_id)
+                .await?
+                .ok_or_else(|| AppError::internal("certificate holder missing"))?;
+            let (id_number, _) = person.reveal(&state.keyring).map_err(AppError::internal)?;
+            let photo = match photo_document_id {
+                Some(id) => state
+                    .store
+                    .document(*id)
+                    .await?
+                    .map(|(_, bytes)| Arc::from(bytes)),
+                None => None,
+            };
+            let data = dte_pdf::LevelCertificate {
+                number: row.number.clone(),
+                holder_name: row.holder_name.clone(),
+                id_kind: id_kind.clone(),
+                id_number,
+                occupation: row.occupation_name.clone(),
+                direction: row.direction.clone(),
+                level: row.level.label().to_owned(),
+                institution: row.issuer_name.clone(),
+                issue_date: row.issued_on,
+                photo,
+                seal_png: seal,
+                verification_url: verification_url(&public_url, row),
+            };
+            blocking(move || renderer.render_level(&data)).await
+        }
+    }
+}
+
+pub(crate) async fn blocking(
+    work: impl FnOnce() -> Result<Vec<u8>, dte_pdf::PdfError> + Send + 'static,
+) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)
+}
+
+/// A batch print running in the background.
+pub struct Job {
+    /// Who started it (only they may read it).
+    pub owner: i64,
+    pub class_id: i64,
+    pub total: usize,
+    pub done: AtomicUsize,
+    /// The PDF when finished, or what went wrong.
+    pub outcome: Mutex<Option<Result<Arc<Vec<u8>>, String>>>,
+}
+
+/// The running and finished batch prints, by id. Finished ones are kept until 20 newer jobs
+/// have started.
+#[derive(Default)]
+pub struct Jobs {
+    jobs: Mutex<Vec<(String, Arc<Job>)>>,
+}
+
+impl Jobs {
+    pub fn get(&self, id: &str, owner: i64) -> Option<Arc<Job>> {
+        self.jobs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|(job_id, job)| job_id == id && job.owner == owner)
+            .map(|(_, job)| job.clone())
+    }
+
+    fn insert(&self, id: String, job: Arc<Job>) {
+        let mut jobs = self
+            .jobs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        jobs.push((id, job));
+        if jobs.len() > 20 {
+            jobs.remove(0);
+        }
+    }
+}
+
+/// Starts printing the class's training certificates into one PDF; answers the job id.
+pub async fn start_class_job(
+    state: &AppState,
+    owner: i64,
+    class_id: i64,
+    rows: Vec<CertificateRow>,
+) -> Result<String, AppError> {
+    if rows.is_empty() {
+        return Err(AppError::conflict(
+            "no_certificates",
+            "本班期还没有颁发证书",
+        ));
+    }
+    let renderer = state.certificates.renderer()?;
+    let mut seals: HashMap<i64, Option<Arc<[u8]>>> = HashMap::new();
+    let mut data = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let seal = match seals.get(&row.issuer_institution_id) {
+            Some(seal) => seal.clone(),
+            None => {
+                let seal = seal_of(state, row.issuer_institution_id).await?;
+                seals.insert(row.issuer_institution_id, seal.clone());
+                seal
+            }
+        };
+        if let Some(certificate) = training_data(&state.public_url, row, seal) {
+            data.push(certificate);
+        }
+    }
+    let id = dte_crypto::new_token()[..16].to_owned();
+    let job = Arc::new(Job {
+        owner,
+        class_id,
+        total: data.len(),
+        done: AtomicUsize::new(0),
+        outcome: Mutex::new(None),
+    });
+    state.certificates.jobs.insert(id.clone(), job.clone());
+    tokio::task::spawn_blocking(move || {
+        let result = renderer.render_training_batch(&data, &mut |done, _| {
+            job.done.store(done, Ordering::Relaxed);
+        });
+        let outcome = result.map(Arc::new).map_err(|error| error.to_string());
+        *job.outcome
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(outcome);
+    });
+    Ok(id)
+}
+
+impl Job {
+    /// Certificates prepared so far.
+    pub fn done(&self) -> usize {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// The finished PDF, or what failed; `None` while running.
+    pub fn outcome(&self) -> Option<Result<Arc<Vec<u8>>, String>> {
+        self.outcome
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
