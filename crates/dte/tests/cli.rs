@@ -220,8 +220,12 @@ async fn serve_on_postgres_with_a_database_url() {
         "{}",
         String::from_utf8_lossy(&migrate.stderr)
     );
-    let server = start_server(&["--database-url", &database.url]);
+    // The keys live in the data folder even with PostgreSQL: a temporary one, not the default.
+    let dir = std::env::temp_dir().join(format!("dte-cli-pg-{}", std::process::id()));
+    let dir_text = dir.to_str().unwrap().to_owned();
+    let server = start_server(&["--database-url", &database.url, "--data-dir", &dir_text]);
     serves_the_catalogs_then_stops_gracefully(server).await;
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// There are no default accounts: `dte user create` makes the first province admin, with the
