@@ -60,6 +60,9 @@ impl From<&PresenceCheckRow> for PresenceCheck {
     }
 }
 
+/// Heartbeats written by one INSERT in [`Store::record_heartbeats`].
+const HEARTBEATS_PER_STATEMENT: usize = 1_000;
+
 impl Store {
     /// Whether the person holds an active (not withdrawn) enrolment in the class.
     pub async fn actively_enrolled(
@@ -104,18 +107,19 @@ impl Store {
     pub async fn record_heartbeats(&self, beats: &[NewHeartbeat]) -> Result<(), StoreError> {
         with_db!(self, pool => {
             let mut tx = pool.begin().await?;
-            for beat in beats {
-                sqlx::query(
-                    "INSERT INTO heartbeats (session_id, person_id, at, visible, page_id)
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(beat.session_id)
-                .bind(beat.person_id)
-                .bind(beat.at)
-                .bind(beat.visible)
-                .bind(&beat.page_id)
-                .execute(&mut *tx)
-                .await?;
+            // Many rows per statement (SQLite allows 32,766 bound values; 5 a row).
+            for chunk in beats.chunks(HEARTBEATS_PER_STATEMENT) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO heartbeats (session_id, person_id, at, visible, page_id) ",
+                );
+                insert.push_values(chunk, |mut row, beat| {
+                    row.push_bind(beat.session_id)
+                        .push_bind(beat.person_id)
+                        .push_bind(beat.at)
+                        .push_bind(beat.visible)
+                        .push_bind(&beat.page_id);
+                });
+                insert.build().execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(())

@@ -56,8 +56,16 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let certificate_key = crate::keys::load_certificate_key(&config.data_dir)?;
     let issued = certificates::issue(&store, &certificate_key, &classes, now).await?;
     let examined = exams::examine(&store, &certificate_key, &classes, today, now).await?;
-    print_summary(&store, config, &outcome, &attendance, &filmed, &printed).await?;
-    print_certificates(&issued, &examined);
+    print_summary(
+        &store,
+        config,
+        &outcome,
+        &attendance,
+        &filmed,
+        (&issued, &examined),
+        &printed,
+    )
+    .await?;
     store.close().await;
     Ok(())
 }
@@ -137,6 +145,7 @@ async fn print_summary(
     outcome: &year::Outcome,
     attendance: &attendance::Attendance,
     filmed: &recordings::Filmed,
+    (issued, examined): (&certificates::Issued, &exams::Examined),
     printed: &[Printed],
 ) -> anyhow::Result<()> {
     let year = store.catalog_year(chrono::Utc::now().year()).await?;
@@ -211,6 +220,7 @@ async fn print_summary(
         );
     }
     print_filmed(filmed);
+    print_certificates(issued, examined);
     println!("账号（角色、用户名、密码；只显示这一次）：");
     for account in printed {
         println!(

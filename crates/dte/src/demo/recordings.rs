@@ -1,9 +1,9 @@
 //! `dte demo`: online learning and recordings (issue 5, items 3 and 5). Every session already
 //! held gets its recording registered — one as a small file in the data folder, the rest as
 //! references to the institutions' own storage with hash, size and duration — except one,
-//! left without so that its class is flagged; the online sessions of two classes get a day of
-//! heartbeats and presence confirmations from every trainee, some leaving early and some
-//! missing a confirmation. Registered when the demo runs (the audit log says so).
+//! left without so that its class is flagged; the online sessions of every finished class and
+//! of two running ones get heartbeats and presence confirmations from every trainee, some
+//! leaving early and some missing a confirmation. Registered when the demo runs (the audit log says so).
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -26,10 +26,11 @@ pub struct Filmed {
     pub missing: Option<(String, i64, i64)>,
 }
 
-/// Classes whose online sessions get heartbeats.
+/// Running classes whose online sessions get heartbeats (every finished one does).
 const LEARNING_CLASSES: usize = 2;
 
-/// Registers recordings for every held session, heartbeats for two classes' online sessions.
+/// Registers recordings for every held session, heartbeats for the online sessions of the
+/// finished classes and two running ones.
 pub async fn film(
     store: &Store,
     data_dir: &Path,
@@ -131,8 +132,9 @@ pub async fn film(
     Ok(filmed)
 }
 
-/// Heartbeats and presence confirmations for the held online sessions of the first
-/// [`LEARNING_CLASSES`] classes that have any, with the sample as their material.
+/// Heartbeats and presence confirmations for the held online sessions of every finished or
+/// closed class and the first [`LEARNING_CLASSES`] running ones, with the sample as their
+/// material.
 async fn learn(
     store: &Store,
     data_dir: &Path,
@@ -142,12 +144,21 @@ async fn learn(
     actor: &Actor,
     filmed: &mut Filmed,
 ) -> anyhow::Result<()> {
+    // Every finished or closed class (completion needs their online hours), and the first
+    // running ones, up to LEARNING_CLASSES of those.
     let mut chosen: Vec<i64> = Vec::new();
+    let mut running = 0;
     for (class, _) in held
         .iter()
         .filter(|(_, session)| session.delivery == Delivery::Online.as_str())
     {
-        if !chosen.contains(&class.id) && chosen.len() < LEARNING_CLASSES {
+        if chosen.contains(&class.id) {
+            continue;
+        }
+        if matches!(class.status, ClassStatus::Finished | ClassStatus::Closed) {
+            chosen.push(class.id);
+        } else if running < LEARNING_CLASSES {
+            running += 1;
             chosen.push(class.id);
         }
     }
@@ -185,11 +196,19 @@ async fn learn(
             } else {
                 seconds - 30
             };
-            let beats: Vec<NewHeartbeat> = (0..=stays / 30)
+            // The page beats every 30 s; the finished classes' learners are written every
+            // 60 s (still within HEARTBEAT_GAP_MAX_SECONDS, so the credit is the same) to keep
+            // the demo small.
+            let every = if matches!(class.status, ClassStatus::Finished | ClassStatus::Closed) {
+                60
+            } else {
+                30
+            };
+            let beats: Vec<NewHeartbeat> = (0..=stays / every)
                 .map(|step| NewHeartbeat {
                     session_id: session.id,
                     person_id: entry.person_id,
-                    at: starts + Duration::seconds(step * 30),
+                    at: starts + Duration::seconds(step * every),
                     visible: true,
                     page_id: format!("demo-{}-{}", session.id, entry.person_id),
                 })

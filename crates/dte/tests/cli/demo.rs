@@ -146,7 +146,8 @@ async fn check_the_year(store: &Store) {
 
 /// Issue 5 items 3 and 5: every session held has its recording but one (left for the risk
 /// flags), one of them a real file in the data folder whose bytes match its SHA-256; the online
-/// sessions of two classes have credited learning, some of it cut short.
+/// sessions of the finished classes and two running ones have credited learning, some of it
+/// cut short.
 async fn check_recordings(store: &Store, data_dir: &Path) -> i64 {
     let today = dte_web::shanghai_today(chrono::Utc::now());
     let missing = store.sessions_without_recording(today).await.unwrap();
