@@ -146,6 +146,22 @@ pub async fn plan_for(state: &AppState, caller: &Caller, id: i64) -> Result<Exam
     }
 }
 
+/// The candidates of a plan the caller may see: a trainee only their own line, everyone else
+/// (already in the plan's scope) all of them.
+pub async fn visible_candidates(
+    state: &AppState,
+    caller: &Caller,
+    plan_id: i64,
+) -> Result<Vec<dte_store::CandidateRow>, AppError> {
+    let own_person = caller
+        .user()
+        .filter(|user| user.role == dte_domain::Role::Trainee)
+        .and_then(|user| user.person_id);
+    let mut candidates = state.store.exam_candidates(plan_id).await?;
+    candidates.retain(|candidate| own_person.is_none_or(|person| person == candidate.person_id));
+    Ok(candidates)
+}
+
 /// The plan, if the caller is its evaluation institution (who agrees, scores and issues).
 pub async fn evaluator_plan(
     state: &AppState,
@@ -380,6 +396,37 @@ fn refuse(list: Vec<Violation>) -> Result<(), AppError> {
     }
 }
 
+/// The 专业技术等级证书 of a candidate of `plan` who passed, dated `issued_on`, to be numbered
+/// by the evaluation institution's pattern; `photo` is a document of their enrolment.
+pub fn level_certificate(
+    plan: &ExamPlanRow,
+    person_id: i64,
+    holder_name: String,
+    photo: Option<i64>,
+    issued_on: chrono::NaiveDate,
+) -> dte_store::NewCertificate {
+    dte_store::NewCertificate {
+        number: None,
+        person_id,
+        holder_name,
+        issuer_institution_id: plan.evaluation_institution_id,
+        issuer_name: plan.evaluation_institution_name.clone(),
+        region: plan.region.clone(),
+        occupation: plan.occupation.clone(),
+        occupation_name: plan.occupation_name.clone(),
+        direction: plan.direction.clone(),
+        level: plan.level,
+        issued_on,
+        details: dte_store::CertificateDetails::Level {
+            id_kind: ID_KIND.to_owned(),
+            photo_document_id: photo,
+            exam_id: Some(plan.id),
+            class_id: Some(plan.class_id),
+            training_institution_id: Some(plan.training_institution_id),
+        },
+    }
+}
+
 /// 证件类别 printed on a level certificate: every person DTE knows is registered with a 居民身份证.
 const ID_KIND: &str = "居民身份证";
 
@@ -416,26 +463,13 @@ pub async fn issue_level(
             })
             .max_by_key(|document| document.uploaded_at)
             .map(|document| document.id);
-        batch.push(dte_store::NewCertificate {
-            number: None,
-            person_id: candidate.person_id,
-            holder_name: candidate.name,
-            issuer_institution_id: plan.evaluation_institution_id,
-            issuer_name: plan.evaluation_institution_name.clone(),
-            region: plan.region.clone(),
-            occupation: plan.occupation.clone(),
-            occupation_name: plan.occupation_name.clone(),
-            direction: plan.direction.clone(),
-            level: plan.level,
+        batch.push(level_certificate(
+            &plan,
+            candidate.person_id,
+            candidate.name,
+            photo,
             issued_on,
-            details: dte_store::CertificateDetails::Level {
-                id_kind: ID_KIND.to_owned(),
-                photo_document_id: photo,
-                exam_id: Some(plan.id),
-                class_id: Some(plan.class_id),
-                training_institution_id: Some(plan.training_institution_id),
-            },
-        });
+        ));
     }
     if batch.is_empty() {
         return Err(AppError::conflict(

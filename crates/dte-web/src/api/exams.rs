@@ -310,19 +310,10 @@ pub async fn issue(
 
 async fn detail(state: &AppState, caller: &Caller, id: i64) -> Result<ExamPlanDetail, AppError> {
     let plan = evaluation::plan_for(state, caller, id).await?;
-    let candidates = state.store.exam_candidates(id).await?;
-    // A trainee sees only their own line.
-    let own_person = caller
-        .user()
-        .filter(|user| user.role == dte_domain::Role::Trainee)
-        .and_then(|user| user.person_id);
+    let candidates = evaluation::visible_candidates(state, caller, id).await?;
     Ok(ExamPlanDetail {
         plan: ExamPlan::from(&plan),
-        candidate_list: candidates
-            .iter()
-            .filter(|candidate| own_person.is_none_or(|person| person == candidate.person_id))
-            .map(Candidate::from)
-            .collect(),
+        candidate_list: candidates.iter().map(Candidate::from).collect(),
     })
 }
 

@@ -2,7 +2,7 @@
 //! action per class, all or nothing, numbered by the institution's pattern, each certificate
 //! signed and audited in the store's transaction.
 
-use super::completion::class_completion;
+use super::completion::{TraineeCompletion, class_completion};
 use super::signing::sign;
 use crate::AppState;
 use crate::auth::Caller;
@@ -137,25 +137,7 @@ pub async fn issue_for_class(
     let batch: Vec<NewCertificate> = completion
         .iter()
         .filter(|trainee| trainee.eligible())
-        .map(|trainee| NewCertificate {
-            number: None,
-            person_id: trainee.person_id,
-            holder_name: trainee.name.clone(),
-            issuer_institution_id: class.institution_id,
-            issuer_name: class.institution_name.clone(),
-            region: class.region.clone(),
-            occupation: class.occupation.clone(),
-            occupation_name: class.occupation_name.clone(),
-            direction: class.direction.clone(),
-            level: class.level,
-            issued_on,
-            details: CertificateDetails::Training {
-                class_id: class.id,
-                start_date: class.start_date,
-                end_date: class.end_date,
-                hours,
-            },
-        })
+        .map(|trainee| training_certificate(&class, trainee, hours, issued_on))
         .collect();
     if batch.is_empty() {
         return Err(AppError::conflict(
@@ -164,6 +146,35 @@ pub async fn issue_for_class(
         ));
     }
     issue_batch(state, caller, &batch, &pattern).await
+}
+
+/// The 培训合格证书 of a trainee of `class` (its timetable `hours`), dated `issued_on`, to be
+/// numbered by the institution's pattern.
+pub fn training_certificate(
+    class: &ClassRow,
+    trainee: &TraineeCompletion,
+    hours: u32,
+    issued_on: NaiveDate,
+) -> NewCertificate {
+    NewCertificate {
+        number: None,
+        person_id: trainee.person_id,
+        holder_name: trainee.name.clone(),
+        issuer_institution_id: class.institution_id,
+        issuer_name: class.institution_name.clone(),
+        region: class.region.clone(),
+        occupation: class.occupation.clone(),
+        occupation_name: class.occupation_name.clone(),
+        direction: class.direction.clone(),
+        level: class.level,
+        issued_on,
+        details: CertificateDetails::Training {
+            class_id: class.id,
+            start_date: class.start_date,
+            end_date: class.end_date,
+            hours,
+        },
+    }
 }
 
 /// The issuing institution's numbering pattern; 422 naming `pattern` until it sets one.

@@ -15,7 +15,6 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use dte_domain::Role;
 use dte_store::CandidateResult;
 use serde::Deserialize;
 
@@ -82,17 +81,9 @@ async fn show_plan(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let plan = crate::evaluation::plan_for(state, caller, id).await?;
-    let own_person = caller
-        .user()
-        .filter(|user| user.role == Role::Trainee)
-        .and_then(|user| user.person_id);
-    let candidates = state
-        .store
-        .exam_candidates(id)
-        .await
-        .map_err(AppError::from)?
+    let candidates = crate::evaluation::visible_candidates(state, caller, id)
+        .await?
         .into_iter()
-        .filter(|candidate| own_person.is_none_or(|person| person == candidate.person_id))
         .map(|candidate| {
             let (absent, theory, ability, verdict) = match candidate.result {
                 None => (false, String::new(), String::new(), ""),

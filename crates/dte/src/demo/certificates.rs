@@ -10,8 +10,9 @@ use chrono::{DateTime, Duration, Utc};
 use dte_domain::ClassStatus;
 use dte_domain::certificate::{NumberPattern, RevocationReason};
 use dte_domain::completion::CompletionRefusal;
-use dte_store::{Actor, CertificateDetails, ClassRow, NewCertificate, NewCompletionResult, Store};
+use dte_store::{Actor, CertificateRow, ClassRow, NewCertificate, NewCompletionResult, Store};
 use dte_web::certificates::completion::class_completion_at;
+use dte_web::certificates::issue::training_certificate;
 use dte_web::certificates::signing::sign;
 use std::collections::HashSet;
 
@@ -102,36 +103,14 @@ pub async fn issue(
             .iter()
             .enumerate()
             .filter(|(index, trainee)| trainee.eligible() || Some(*index) == past_the_rule)
-            .map(|(_, trainee)| NewCertificate {
-                number: None,
-                person_id: trainee.person_id,
-                holder_name: trainee.name.clone(),
-                issuer_institution_id: class.institution_id,
-                issuer_name: class.institution_name.clone(),
-                region: class.region.clone(),
-                occupation: class.occupation.clone(),
-                occupation_name: class.occupation_name.clone(),
-                direction: class.direction.clone(),
-                level: class.level,
-                issued_on,
-                details: CertificateDetails::Training {
-                    class_id: class.id,
-                    start_date: class.start_date,
-                    end_date: class.end_date,
-                    hours,
-                },
-            })
+            .map(|(_, trainee)| training_certificate(class, trainee, hours, issued_on))
             .collect();
         issued.refused += completion.len() - batch.len();
         if batch.is_empty() {
             continue;
         }
-        let rows = store
-            .issue_certificates(&batch, Some(&pattern), &actor, |fields| {
-                Ok::<_, std::convert::Infallible>(sign(key, fields))
-            })
-            .await?
-            .map_err(|_| anyhow::anyhow!("演示证书未能颁发"))
+        let rows = issue_signed(store, key, &batch, &pattern, &actor)
+            .await
             .with_context(|| class.title.clone())?;
         issued.certificates += rows.len();
         if let Some(index) = past_the_rule {
@@ -158,4 +137,20 @@ pub async fn issue(
         }
     }
     Ok(issued)
+}
+
+/// Numbers, signs and writes a batch of either kind, as `issue_batch` does for the web.
+pub async fn issue_signed(
+    store: &Store,
+    key: &dte_crypto::CertificateKey,
+    batch: &[NewCertificate],
+    pattern: &NumberPattern,
+    actor: &Actor,
+) -> anyhow::Result<Vec<CertificateRow>> {
+    store
+        .issue_certificates(batch, Some(pattern), actor, |fields| {
+            Ok::<_, std::convert::Infallible>(sign(key, fields))
+        })
+        .await?
+        .map_err(|_| anyhow::anyhow!("演示证书未能颁发：没有证书编号规则"))
 }

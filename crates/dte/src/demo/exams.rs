@@ -12,10 +12,10 @@ use dte_domain::evaluation::{ExamPlanStatus, PassMarks, Score, outcome};
 use dte_domain::reference::InstitutionKind;
 use dte_domain::{ClassStatus, Scope};
 use dte_store::{
-    Actor, CandidateResult, CertificateDetails, CertificateFilter, ClassRow, NewCandidate,
-    NewCertificate, NewExamPlan, Store,
+    Actor, CandidateResult, CertificateFilter, ClassRow, NewCandidate, NewCertificate, NewExamPlan,
+    Store,
 };
-use dte_web::certificates::signing::sign;
+use dte_web::evaluation::level_certificate;
 use std::collections::HashSet;
 
 /// The evaluation institution preferred when listed: the demo's `demo-cie` account.
@@ -136,28 +136,16 @@ pub async fn examine(
             .iter()
             .map(|entry| (entry.person_id, entry.name.clone()))
             .collect();
+        let row = store
+            .exam_plan_in_scope(&Scope::Province, plan)
+            .await?
+            .context("刚写入的考核计划")?;
         let batch: Vec<NewCertificate> = results
             .iter()
             .filter(|(_, result)| matches!(result, CandidateResult::Sat { passed: true, .. }))
-            .map(|(person, _)| NewCertificate {
-                number: None,
-                person_id: *person,
-                holder_name: names.get(person).cloned().unwrap_or_default(),
-                issuer_institution_id: evaluator.0,
-                issuer_name: evaluator.1.clone(),
-                region: class.region.clone(),
-                occupation: class.occupation.clone(),
-                occupation_name: class.occupation_name.clone(),
-                direction: class.direction.clone(),
-                level: class.level,
-                issued_on,
-                details: CertificateDetails::Level {
-                    id_kind: "居民身份证".into(),
-                    photo_document_id: None,
-                    exam_id: Some(plan),
-                    class_id: Some(class.id),
-                    training_institution_id: Some(class.institution_id),
-                },
+            .map(|(person, _)| {
+                let name = names.get(person).cloned().unwrap_or_default();
+                level_certificate(&row, *person, name, None, issued_on)
             })
             .collect();
         examined.plans += 1;
@@ -165,12 +153,8 @@ pub async fn examine(
         if batch.is_empty() {
             continue;
         }
-        let rows = store
-            .issue_certificates(&batch, Some(&pattern), &actor, |fields| {
-                Ok::<_, std::convert::Infallible>(sign(key, fields))
-            })
-            .await?
-            .map_err(|_| anyhow::anyhow!("演示等级证书未能颁发"))
+        let rows = super::certificates::issue_signed(store, key, &batch, &pattern, &actor)
+            .await
             .with_context(|| class.title.clone())?;
         examined.certificates += rows.len();
     }
