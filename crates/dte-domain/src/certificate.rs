@@ -122,6 +122,42 @@ impl RevocationReason {
     }
 }
 
+/// Why a certificate's issue date (发证日期) is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum IssueDateError {
+    /// Before what it certifies: the class's last day (培训合格证书) or the exam (等级证书).
+    #[error("发证日期不能早于{what}（{earliest}）")]
+    BeforeEarliest {
+        what: &'static str,
+        earliest: chrono::NaiveDate,
+    },
+    /// A date still to come: a certificate is dated the day it is issued or earlier.
+    #[error("发证日期不能晚于今天（{today}）")]
+    InTheFuture { today: chrono::NaiveDate },
+}
+
+/// The earliest day a certificate of `kind` may carry, given the day its training ended (培训
+/// 合格证书, 附件3: "…至…参加…培训，经考核合格，准予结业") or its level exam was held (专业技术等级
+/// 证书, 三（二）: issued on the evaluation's result), and what that day is called.
+pub fn check_issue_date(
+    kind: CertificateKind,
+    issued_on: chrono::NaiveDate,
+    earliest: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> Result<(), IssueDateError> {
+    let what = match kind {
+        CertificateKind::Training => "培训结束日期",
+        CertificateKind::Level => "考核日期",
+    };
+    if issued_on < earliest {
+        Err(IssueDateError::BeforeEarliest { what, earliest })
+    } else if issued_on > today {
+        Err(IssueDateError::InTheFuture { today })
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 #[path = "certificate/tests.rs"]
 mod tests;

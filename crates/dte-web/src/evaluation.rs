@@ -442,6 +442,13 @@ pub async fn issue_level(
 ) -> Result<Vec<dte_store::CertificateRow>, AppError> {
     let plan = evaluator_plan(state, caller, id).await?;
     transition(plan.status, ExamAction::Issue)?;
+    dte_domain::certificate::check_issue_date(
+        CertificateKind::Level,
+        issued_on,
+        plan.exam_date,
+        state.clock.today(),
+    )
+    .map_err(|error| AppError::invalid("issued_on", error.to_string()))?;
     let pattern =
         crate::certificates::issue::number_pattern(state, plan.evaluation_institution_id).await?;
     let mut batch = Vec::new();

@@ -139,3 +139,30 @@ fn kinds_statuses_and_revocation_reasons_parse_and_say_themselves_in_chinese() {
         Err(RevocationReasonError::TooLong)
     );
 }
+
+/// 附件3 certifies a training that ended ("…至…参加…培训，经考核合格，准予结业") and 三（二） a
+/// level evaluation already held: a certificate is dated from that day to today, never before
+/// and never ahead.
+#[test]
+fn annex_3_a_certificate_is_dated_between_what_it_certifies_and_today() {
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let (end, today) = (day(11), day(27));
+    assert_eq!(
+        check_issue_date(CertificateKind::Training, day(11), end, today),
+        Ok(())
+    );
+    assert_eq!(
+        check_issue_date(CertificateKind::Training, day(27), end, today),
+        Ok(())
+    );
+    let early = check_issue_date(CertificateKind::Training, day(10), end, today).unwrap_err();
+    assert_eq!(
+        early.to_string(),
+        "发证日期不能早于培训结束日期（2026-11-11）"
+    );
+    let ahead = check_issue_date(CertificateKind::Level, day(28), end, today).unwrap_err();
+    assert_eq!(ahead, IssueDateError::InTheFuture { today });
+    assert_eq!(ahead.to_string(), "发证日期不能晚于今天（2026-11-27）");
+    let before_exam = check_issue_date(CertificateKind::Level, day(1), end, today).unwrap_err();
+    assert!(before_exam.to_string().contains("考核日期"));
+}

@@ -9,7 +9,7 @@ use crate::auth::Caller;
 use crate::classes::{actor, class_for};
 use crate::error::AppError;
 use chrono::NaiveDate;
-use dte_domain::certificate::NumberPattern;
+use dte_domain::certificate::{CertificateKind, NumberPattern, check_issue_date};
 use dte_domain::class::ClassStatus;
 use dte_domain::completion::SCORE_MAX;
 use dte_domain::{Role, Scope};
@@ -125,6 +125,13 @@ pub async fn issue_for_class(
 ) -> Result<Vec<CertificateRow>, AppError> {
     let class = own_class(state, caller, class_id).await?;
     require_finished(&class)?;
+    check_issue_date(
+        CertificateKind::Training,
+        issued_on,
+        class.end_date,
+        state.clock.today(),
+    )
+    .map_err(|error| AppError::invalid("issued_on", error.to_string()))?;
     let pattern = number_pattern(state, class.institution_id).await?;
     let completion = class_completion(state, &class).await?;
     let hours = state

@@ -235,6 +235,27 @@ async fn a_finished_class_is_certified_printed_verified_and_revoked(app: TestApp
     assert_eq!(status, 422);
     assert_eq!(body["error"]["field"], "results[0].score");
 
+    // Dated before the class ended: refused, naming the field.
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/classes/{class}/certificates"),
+            &dlut,
+            Some(json!({"issued_on": "2026-11-10"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("issued_on")),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("不能早于培训结束日期")
+    );
+
     // Issue: one certificate, numbered by the pattern.
     let (status, body) = app
         .send_json(

@@ -501,7 +501,7 @@ async fn an_exam_plan_goes_from_proposal_to_scores_with_each_refusal_named(app: 
                 Method::POST,
                 &format!("/api/v1/exam-plans/{id}/certificates"),
                 &token,
-                Some(json!({"issued_on": "2026-12-05"})),
+                Some(json!({"issued_on": "2026-11-27"})),
             )
             .await
     };
@@ -525,6 +525,19 @@ async fn an_exam_plan_goes_from_proposal_to_scores_with_each_refusal_named(app: 
         )
         .await;
     assert_eq!(status, 200, "{body}");
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/exam-plans/{id}/certificates"),
+            &evaluator,
+            Some(json!({"issued_on": "2026-11-28"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("issued_on")),
+        "a certificate is not dated ahead: {body}"
+    );
     let (status, body) = issue(evaluator.clone()).await;
     assert_eq!(status, 201, "{body}");
     let numbers: Vec<&str> = body["items"]
@@ -581,7 +594,7 @@ async fn an_exam_plan_goes_from_proposal_to_scores_with_each_refusal_named(app: 
         "中级",
         "CESI2026000001",
         "工业和信息化部电子工业标准化研究院",
-        "2026年12月5日",
+        "2026年11月27日",
     ] {
         assert!(
             text.contains(field),
@@ -845,7 +858,7 @@ async fn exam_plans_are_proposed_agreed_scored_and_certified_on_pages(app: TestA
         &app,
         &evaluator,
         &format!("/exam-plans/{id}/certificates"),
-        &[("issued_on", "2026-12-01")],
+        &[("issued_on", "2026-11-27")],
     )
     .await;
     assert_eq!(status, 422, "{html}");
@@ -861,7 +874,7 @@ async fn exam_plans_are_proposed_agreed_scored_and_certified_on_pages(app: TestA
         &app,
         &evaluator,
         &format!("/exam-plans/{id}/certificates"),
-        &[("issued_on", "2026-12-01")],
+        &[("issued_on", "2026-11-27")],
     )
     .await;
     assert_eq!(status, 200, "{html}");

@@ -90,7 +90,8 @@ pub async fn issue(
             .iter()
             .map(|s| s.hours)
             .sum();
-        let issued_on = class.end_date + Duration::days(5);
+        // Five days after the class, or today for a class that has just finished.
+        let issued_on = (class.end_date + Duration::days(5)).min(dte_web::shanghai_today(now));
         // The first trainee refused only for attendance is certified all the same, once.
         let short = completion.iter().position(|trainee| {
             !trainee.refusals.is_empty()
@@ -129,7 +130,7 @@ pub async fn issue(
                 .revoke_certificate(
                     &first.number,
                     &reason,
-                    issued_on + Duration::days(20),
+                    (issued_on + Duration::days(20)).min(dte_web::shanghai_today(now)),
                     &actor,
                 )
                 .await?;
