@@ -45,7 +45,11 @@ pub async fn class_completion_at(
     class: &ClassRow,
     now: DateTime<Utc>,
 ) -> Result<Vec<TraineeCompletion>, AppError> {
-    let standard_hours = standard_hours(store, class).await?;
+    // The occupation's 学时要求 at the class's level, from the catalog of its start year.
+    let standard_hours =
+        crate::classes::workflow::standard_hours(store, class.year, &class.occupation, class.level)
+            .await?
+            .unwrap_or(0);
     let results: HashMap<i64, CompletionResult> = store
         .completion_results(class.id)
         .await?
@@ -101,21 +105,4 @@ pub async fn class_completion_at(
             }
         })
         .collect())
-}
-
-/// The occupation's 学时要求 at the class's level (附件5), from the catalog of its start year.
-async fn standard_hours(store: &Store, class: &ClassRow) -> Result<u32, AppError> {
-    let year = store.catalog_year(class.year).await?;
-    Ok(store
-        .occupations(year)
-        .await?
-        .into_iter()
-        .find(|occupation| occupation.code == class.occupation)
-        .and_then(|occupation| {
-            occupation
-                .levels
-                .into_iter()
-                .find(|level| level.level == class.level)
-        })
-        .map_or(0, |level| level.hours))
 }

@@ -25,6 +25,24 @@ fn own_institution(caller: &Caller) -> Result<i64, AppError> {
         .ok_or_else(|| AppError::forbidden("只有培训机构可以开设和编辑班期"))
 }
 
+/// An occupation's 学时要求 at a level (附件5) in the catalog in force for `year`; `None` when
+/// the occupation or the level is not in it.
+pub async fn standard_hours(
+    store: &Store,
+    year: i32,
+    occupation: &dte_domain::OccupationCode,
+    level: dte_domain::Level,
+) -> Result<Option<u32>, StoreError> {
+    let catalog = store.catalog_year(year).await?;
+    Ok(store
+        .occupations(catalog)
+        .await?
+        .into_iter()
+        .find(|row| row.code == *occupation)
+        .and_then(|row| row.levels.into_iter().find(|row| row.level == level))
+        .map(|row| row.hours))
+}
+
 /// The reference data the class rules need for this plan on `today`: the required hours of
 /// its occupation and level (附件5, from the catalog year of its start), the application lead
 /// time in force, and the institution's listing. `None` when the occupation or level is not in
@@ -35,19 +53,8 @@ pub async fn class_context(
     institution_id: i64,
     today: NaiveDate,
 ) -> Result<Option<ClassContext>, StoreError> {
-    let year = store.catalog_year(plan.start_date.year()).await?;
-    let Some(required_hours) = store
-        .occupations(year)
-        .await?
-        .into_iter()
-        .find(|occupation| occupation.code == plan.occupation)
-        .and_then(|occupation| {
-            occupation
-                .levels
-                .into_iter()
-                .find(|level| level.level == plan.level)
-        })
-        .map(|level| level.hours)
+    let Some(required_hours) =
+        standard_hours(store, plan.start_date.year(), &plan.occupation, plan.level).await?
     else {
         return Ok(None);
     };
