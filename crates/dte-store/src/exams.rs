@@ -298,8 +298,7 @@ impl Store {
                 "UPDATE exam_plans SET status = $3,
                      decline_reason = CASE WHEN $3 = 'declined' THEN $4 ELSE decline_reason END,
                      decided_at = CASE WHEN $3 IN ('agreed', 'declined') THEN $5 ELSE decided_at END,
-                     decided_by = CASE WHEN $3 IN ('agreed', 'declined') THEN $6 ELSE decided_by END,
-                     issued_at = CASE WHEN $3 = 'certificates_issued' THEN $5 ELSE issued_at END
+                     decided_by = CASE WHEN $3 IN ('agreed', 'declined') THEN $6 ELSE decided_by END
                  WHERE id = $1 AND status = $2",
             )
             .bind(id)
