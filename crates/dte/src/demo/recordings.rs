@@ -58,9 +58,12 @@ pub async fn film(
     }
     held.sort_by_key(|(class, session)| (class.id, session.date, session.id));
     // The last held session of the first running class is left without its recording.
+    // It ended over a day ago, past the flag's upload grace (24 h), whatever the hour of the run.
     let missing = held
         .iter()
-        .filter(|(class, _)| class.status == ClassStatus::Running)
+        .filter(|(class, session)| {
+            class.status == ClassStatus::Running && session.date < today - Duration::days(1)
+        })
         .map(|(class, session)| (class.id, session.id))
         .max_by_key(|&(class, session)| (std::cmp::Reverse(class), session));
     let sample = demo_video();
