@@ -2,13 +2,14 @@
 //! sign-in with throttling and lockout, CSRF checks, and the client address behind trusted
 //! proxies. Passwords are verified off the async runtime with bounded concurrency.
 
+use crate::AppState;
 use crate::error::AppError;
-use crate::{AppState, audit};
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
+use dte_app::{Principal, audit};
 use dte_crypto::PasswordParams;
 use dte_domain::access::{LockoutPolicy, SessionPolicy};
 use dte_store::AuditOutcome;
@@ -58,21 +59,37 @@ impl Security {
     }
 }
 
-/// The caller of a request, put into its extensions by `identify`.
+/// The caller of a request, put into its extensions by `identify`: the services' principal
+/// (who, from where) and the session it came with. It dereferences to the principal, so a
+/// handler hands `&caller` to a service as it is.
 #[derive(Debug, Clone, Default)]
 pub struct Caller {
+    pub principal: Principal,
     pub session: Option<Arc<Session>>,
     /// The session came from the cookie (so unsafe requests need a CSRF token).
     pub via_cookie: bool,
     pub token_digest: Option<String>,
-    pub address: Option<IpAddr>,
-    pub request_id: Option<String>,
 }
 
 impl Caller {
-    /// The signed-in account, if any.
-    pub fn user(&self) -> Option<&dte_store::User> {
-        self.session.as_ref().map(|session| &session.user)
+    /// The same caller signed in with `session` (or signed out with none).
+    pub fn with_session(self, session: Option<Arc<Session>>) -> Caller {
+        Caller {
+            principal: Principal {
+                account: session.as_ref().map(|session| session.user.clone()),
+                ..self.principal
+            },
+            session,
+            ..self
+        }
+    }
+}
+
+impl std::ops::Deref for Caller {
+    type Target = Principal;
+
+    fn deref(&self) -> &Principal {
+        &self.principal
     }
 }
 
@@ -97,8 +114,11 @@ pub async fn identify(
         None => (cookie(request.headers(), SESSION_COOKIE), true),
     };
     let mut caller = Caller {
-        address,
-        request_id,
+        principal: Principal {
+            account: None,
+            address,
+            request_id,
+        },
         ..Caller::default()
     };
     if let Some(token) = token {
@@ -110,7 +130,7 @@ pub async fn identify(
             .session_by_token(&digest, now, idle_since)
             .await?
         {
-            caller.session = Some(Arc::new(session));
+            caller = caller.with_session(Some(Arc::new(session)));
             caller.via_cookie = via_cookie;
             caller.token_digest = Some(digest);
         }

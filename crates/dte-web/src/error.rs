@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use dte_app::{Detail, ErrorKind, ServiceError};
 use dte_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -162,6 +163,43 @@ impl From<StoreError> for AppError {
                 violations: Vec::new(),
             },
             other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    /// The one place a service's error becomes an HTTP status.
+    fn from(error: ServiceError) -> AppError {
+        let status = match error.kind {
+            ErrorKind::Invalid | ErrorKind::Refused => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        AppError {
+            status,
+            code: error.code,
+            message: error.message,
+            field: error.field,
+            violations: error
+                .violations
+                .into_iter()
+                .map(ErrorDetail::from)
+                .collect(),
+        }
+    }
+}
+
+impl From<Detail> for ErrorDetail {
+    fn from(detail: Detail) -> ErrorDetail {
+        ErrorDetail {
+            code: detail.code,
+            message: detail.message,
+            field: detail.field,
+            violations: Vec::new(),
         }
     }
 }

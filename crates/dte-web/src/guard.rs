@@ -2,16 +2,17 @@
 //! A refused request answers 401/403 (JSON under `/api/`, a page or a sign-in redirect
 //! elsewhere), reveals no row, and is logged for the audit trail.
 
+use crate::AppState;
 use crate::auth::{Caller, is_unsafe};
 use crate::error::AppError;
 use crate::pages::PageError;
 use crate::router::Permission;
-use crate::{AppState, audit};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use dte_app::audit;
 use dte_store::AuditOutcome;
 
 /// The most a form body may hold when it is read for its CSRF token.

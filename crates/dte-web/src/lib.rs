@@ -1,56 +1,50 @@
 //! DTE's web layer: the JSON API under `/api/v1`, its OpenAPI document, and the Chinese pages.
 //!
-//! Handlers are short: extract typed input, call the domain or the store, render JSON or a
-//! template. `router.rs` lists every route with the permission it needs.
+//! Handlers are short: extract typed input, call a service of `dte-app`, render JSON or a
+//! template. `router.rs` lists every route with the permission it needs; `error.rs` is the one
+//! place that turns a service's error into an HTTP status.
 
 mod api;
 mod assets;
-mod audit;
 pub mod auth;
-pub mod certificates;
-pub mod classes;
-mod clock;
 mod error;
-pub mod evaluation;
+mod files;
 mod guard;
-mod monitoring;
 mod pages;
+pub mod rate_limit;
 mod router;
 mod wire;
 
 pub use api::openapi::ApiDoc;
-pub use clock::{Clock, shanghai_today};
+pub use dte_app::{Clock, shanghai_today};
 pub use router::{Permission, RouteInfo, app, routes};
 
-use dte_store::Store;
 use std::sync::Arc;
 
-/// What every handler can reach. Cheap to clone.
+/// What every handler can reach: the services' context and what only the web layer keeps.
+/// It dereferences to the context, so a handler hands `&state` to a service as it is. Cheap
+/// to clone.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
-    pub clock: Clock,
-    /// Where the service is reached from outside, used in links it prints (no trailing slash).
-    pub public_url: Arc<str>,
+    pub context: dte_app::Context,
     pub security: Arc<auth::Security>,
-    /// Encrypts personal data at rest and keys its blind indexes; loaded from outside the
-    /// database (a key file or the environment).
-    pub keyring: Arc<dte_crypto::Keyring>,
-    /// Writes check-ins in group commits (the 08:30 burst); see `dte_store::CheckInWriter`.
-    pub check_ins: dte_store::CheckInWriter,
-    /// The data folder: recordings and learning materials are kept in it (paths stored
-    /// relative to it), uploads in progress in its `uploads/`.
-    pub data_dir: Arc<std::path::Path>,
-    /// The certificate signing key (from outside the database), the PDF renderer, the public
-    /// verification's rate limit and the batch-print jobs.
-    pub certificates: Arc<certificates::Services>,
+    /// The public verification's limit of look-ups per client address and minute.
+    pub verification_limit: Arc<rate_limit::RateLimiter>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = dte_app::Context;
+
+    fn deref(&self) -> &dte_app::Context {
+        &self.context
+    }
 }
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
             .debug_struct("AppState")
-            .field("store", &self.store)
+            .field("context", &self.context)
             .finish_non_exhaustive()
     }
 }

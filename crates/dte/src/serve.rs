@@ -52,11 +52,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         config.database_display()
     );
     let security = Security::new(config.secure_cookies(), config.trusted_proxies.clone());
-    let state = AppState {
+    let context = dte_app::Context {
         store: store.clone(),
-        clock: Clock::system(),
+        clock: Clock::from_fn(chrono::Utc::now),
         public_url: config.public_url.into(),
-        security: Arc::new(security),
         keyring: Arc::new(crate::keys::load_keyring(&config.data_dir)?),
         // Up to 512 check-ins per durable commit, waiting at most 5 ms for company: see the
         // burst benchmark (`cargo bench -p dte-store --bench check_in_burst`).
@@ -66,9 +65,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             std::time::Duration::from_millis(5),
         ),
         data_dir: Arc::from(config.data_dir.as_path()),
-        certificates: Arc::new(dte_web::certificates::Services::new(
+        certificates: Arc::new(dte_app::certificates::Services::new(
             crate::keys::load_certificate_key(&config.data_dir)?,
-            dte_web::certificates::verify::PER_MINUTE,
+        )),
+    };
+    let state = AppState {
+        context,
+        security: Arc::new(security),
+        verification_limit: Arc::new(dte_web::rate_limit::RateLimiter::new(
+            dte_web::rate_limit::PER_MINUTE,
         )),
     };
     let served = match tls {

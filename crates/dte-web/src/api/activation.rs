@@ -3,12 +3,12 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::actor;
 use crate::error::{AppError, AppJson, ErrorBody};
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Duration;
+use dte_app::classes::actor;
 use dte_store::AuditOutcome;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -57,14 +57,14 @@ pub async fn activate_account(
     let lockout = state.security.lockout;
     let window_start = now - Duration::seconds(lockout.window_seconds);
     let subject = format!("activation:{username}");
-    let attempt = || crate::audit::Event::success("user.activate", "user", username);
+    let attempt = || dte_app::audit::Event::success("user.activate", "user", username);
     if state
         .store
         .sign_in_failures_since(&subject, window_start)
         .await?
         >= lockout.account_failures
     {
-        crate::audit::record_as(
+        dte_app::audit::record_as(
             state,
             caller,
             Some(username),
@@ -89,7 +89,7 @@ pub async fn activate_account(
     };
     let Some((user_id, _, _)) = pending.filter(|_| valid) else {
         state.store.record_sign_in_failure(&subject, now).await?;
-        crate::audit::record_as(
+        dte_app::audit::record_as(
             state,
             caller,
             Some(username),

@@ -5,8 +5,6 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::certificates::{self, issue, print, signing, verify};
-use crate::classes::{actor, class_for, scope};
 use crate::error::{AppError, AppJson, ErrorBody};
 use crate::wire::{CertificateItem, CompletionLine, Page};
 use axum::body::Bytes;
@@ -14,6 +12,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use dte_app::certificates::{self, issue, print, signing, verify};
+use dte_app::classes::{actor, class_for, scope};
 use dte_domain::CertificateKind;
 use dte_domain::certificate::RevocationReason;
 use dte_store::CertificateFilter;
@@ -47,10 +47,9 @@ pub async fn verify(
     Query(query): Query<VerifyQuery>,
 ) -> Result<Json<verify::Verification>, AppError> {
     state
-        .certificates
-        .limiter
+        .verification_limit
         .check(caller.address)
-        .map_err(verify::too_many)?;
+        .map_err(crate::rate_limit::too_many)?;
     let asked = verify::Query {
         name: query.name.as_deref(),
         signature: query.s.as_deref(),
@@ -58,7 +57,7 @@ pub async fn verify(
     verify::verify(&state, &number, &asked)
         .await?
         .map(Json)
-        .ok_or_else(|| certificates::not_found(&number))
+        .ok_or_else(|| certificates::not_found(&number).into())
 }
 
 /// The public keys that sign certificates, as a JWK set (Ed25519, with `kid`) and PEM.
@@ -145,8 +144,8 @@ pub async fn pdf(
 ) -> Result<Response, AppError> {
     let row = certificates::certificate_for(&state, &caller, &number).await?;
     let bytes = print::render_one(&state, &row).await?;
-    let event = crate::audit::Event::success("certificate.print", "certificate", &row.number);
-    crate::audit::record(&state, &caller, event).await?;
+    let event = dte_app::audit::Event::success("certificate.print", "certificate", &row.number);
+    dte_app::audit::record(&state, &caller, event).await?;
     Ok(pdf_response(bytes, &format!("{}.pdf", row.number)))
 }
 
@@ -383,8 +382,8 @@ pub async fn start_print(state: &AppState, caller: &Caller, id: i64) -> Result<S
     rows.reverse();
     let owner = caller.user().map_or(0, |user| user.id);
     let job = print::start_class_job(state, owner, class.id, rows).await?;
-    let event = crate::audit::Event::success("certificate.print_class", "class", id.to_string());
-    crate::audit::record(state, caller, event).await?;
+    let event = dte_app::audit::Event::success("certificate.print_class", "class", id.to_string());
+    dte_app::audit::record(state, caller, event).await?;
     Ok(job)
 }
 

@@ -3,13 +3,13 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::attendance::{self, CorrectionRequest};
-use crate::classes::check_in::{self, CheckInAnswer, CheckInRequest, ClassroomCode};
 use crate::error::{AppError, AppJson, ErrorBody};
 use crate::wire::{CorrectionCreated, Ledger};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use dte_app::classes::attendance::{self, CorrectionRequest};
+use dte_app::classes::check_in::{self, CheckInAnswer, CheckInRequest, ClassroomCode};
 
 /// The code to show in the classroom now (the class's institution); it changes every 30 s and
 /// the previous one is still accepted.

@@ -3,13 +3,13 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::plan::{self, ClassInput};
-use crate::classes::{class_for, scope, workflow};
 use crate::error::{AppError, AppJson, ErrorBody};
 use crate::wire::{ClassDetail, ClassSummary, Page};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use dte_app::classes::plan::{self, ClassInput};
+use dte_app::classes::{class_for, scope, workflow};
 use dte_domain::class::{ClassAction, ClassStatus};
 use dte_store::{CLASS_PAGE_MAX, ClassFilter};
 use serde::{Deserialize, Serialize};

@@ -4,13 +4,13 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::{class_for, enrol};
 use crate::error::{AppError, ErrorBody};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use dte_app::classes::{class_for, enrol};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -125,7 +125,7 @@ pub async fn store_document(
     };
     let id = state
         .store
-        .add_document(&document, &crate::classes::actor(state, caller))
+        .add_document(&document, &dte_app::classes::actor(state, caller))
         .await?;
     Ok(Document {
         id,
@@ -198,10 +198,10 @@ pub async fn download(
         .await?
         .ok_or_else(not_found)?;
     class_for(&state, &caller, class_id).await?;
-    crate::audit::record(
+    dte_app::audit::record(
         &state,
         &caller,
-        crate::audit::Event::success("document.read", "document", id.to_string()),
+        dte_app::audit::Event::success("document.read", "document", id.to_string()),
     )
     .await?;
     Ok((

@@ -3,8 +3,6 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::class_for;
-use crate::classes::enrol::{self, EnrolmentInput, EnrolmentOutcome};
 use crate::error::{AppError, AppJson, ErrorBody};
 use crate::wire::{Page, RosterLine};
 use axum::body::Bytes;
@@ -12,6 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use dte_app::classes::class_for;
+use dte_app::classes::enrol::{self, EnrolmentInput, EnrolmentOutcome};
 use dte_domain::Role;
 
 /// The MIME type of .xlsx workbooks.
@@ -148,7 +148,7 @@ async fn export_rows(
             status: if entry.active { "在册" } else { "已退出" }.to_owned(),
         });
     }
-    let event = crate::audit::Event::success(
+    let event = dte_app::audit::Event::success(
         if full {
             "roster.export_full"
         } else {
@@ -158,7 +158,7 @@ async fn export_rows(
         id.to_string(),
     )
     .with_after(serde_json::json!({"rows": rows.len(), "full": full}));
-    crate::audit::record(state, caller, event).await?;
+    dte_app::audit::record(state, caller, event).await?;
     Ok((class, rows))
 }
 

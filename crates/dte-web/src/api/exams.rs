@@ -4,15 +4,15 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::scope;
 use crate::error::{AppError, AppJson, ErrorBody, ErrorDetail};
-use crate::evaluation::{self, Proposal};
 use crate::wire::Page;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use dte_app::classes::scope;
+use dte_app::evaluation::{self, Proposal};
 use dte_docs::scores::{ScoreSheetErrors, SheetCandidate, SheetResult};
 use dte_domain::evaluation::{ExamPlanStatus, Score};
 use dte_store::{CandidateResult, CandidateRow, ExamPlanFilter, ExamPlanRow};

@@ -3,10 +3,10 @@
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{AppError, ErrorBody};
-use crate::monitoring::{FlagFilter, flags_in_scope};
 use crate::wire::{FlagItem, Page};
 use axum::extract::{Query, State};
 use axum::{Extension, Json};
+use dte_app::monitoring::{FlagFilter, flags_in_scope};
 use serde::Deserialize;
 use utoipa::IntoParams;
 

@@ -3,13 +3,13 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::scope;
 use crate::error::{AppError, ErrorBody};
-use crate::evaluation::hours::{self, HoursRecord};
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use dte_app::classes::scope;
+use dte_app::evaluation::hours::{self, HoursRecord};
 
 /// The caller's own record (trainee).
 #[utoipa::path(get, path = "/api/v1/me/hours", tag = "evaluation", responses(
@@ -131,7 +131,7 @@ async fn pdf(state: &AppState, record: &HoursRecord) -> Result<Response, AppErro
     let renderer = state.certificates.renderer()?;
     let printable = hours::printable(record, state.clock.today());
     let bytes =
-        crate::certificates::print::blocking(move || renderer.render_hours(&printable)).await?;
+        dte_app::certificates::print::blocking(move || renderer.render_hours(&printable)).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

@@ -3,10 +3,10 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::online::{self, HeartbeatRequest, LearningState, PresenceAnswer};
 use crate::error::{AppError, AppJson, ErrorBody};
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
+use dte_app::classes::online::{self, HeartbeatRequest, LearningState, PresenceAnswer};
 
 /// A heartbeat of the learning page (every ~30 s while the page is visible). The server's
 /// clock stamps it; it counts only for an online session, within its timetable slot, for a

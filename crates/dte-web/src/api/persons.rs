@@ -3,10 +3,10 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::scope;
 use crate::error::{AppError, ErrorBody};
 use axum::extract::{Path, Query, State};
 use axum::{Extension, Json};
+use dte_app::classes::scope;
 use dte_store::AuditOutcome;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -43,9 +43,9 @@ pub async fn show(
     Query(query): Query<RevealQuery>,
 ) -> Result<Json<Person>, AppError> {
     let Some(person) = state.store.person_in_scope(&scope(&caller)?, id).await? else {
-        let event = crate::audit::Event::success("access.denied", "person", id.to_string())
+        let event = dte_app::audit::Event::success("access.denied", "person", id.to_string())
             .with_outcome(AuditOutcome::Denied);
-        crate::audit::record(&state, &caller, event).await?;
+        dte_app::audit::record(&state, &caller, event).await?;
         return Err(AppError::not_found(
             "person_not_found",
             format!("未找到编号为 {id} 的人员"),
@@ -53,10 +53,10 @@ pub async fn show(
     };
     let (id_number, phone) = if query.reveal {
         let (id_number, phone) = person.reveal(&state.keyring).map_err(AppError::internal)?;
-        crate::audit::record(
+        dte_app::audit::record(
             &state,
             &caller,
-            crate::audit::Event::success("person.reveal", "person", id.to_string()),
+            dte_app::audit::Event::success("person.reveal", "person", id.to_string()),
         )
         .await?;
         (id_number, phone)

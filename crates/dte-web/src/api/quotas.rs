@@ -3,13 +3,13 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::workflow;
 use crate::error::{AppError, AppJson, ErrorBody};
 use crate::wire::{Page, QuotaLine};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::Datelike;
+use dte_app::classes::workflow;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 

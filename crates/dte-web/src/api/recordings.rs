@@ -3,9 +3,6 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::recordings::{
-    self, RecordingView, ReferenceRequest, SessionRecordingView, UploadRequest, UploadState,
-};
 use crate::error::{AppError, AppJson, ErrorBody};
 use crate::wire::Page;
 use axum::body::Body;
@@ -13,6 +10,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::{Extension, Json};
+use dte_app::classes::recordings::{
+    self, RecordingView, ReferenceRequest, SessionRecordingView, UploadRequest, UploadState,
+};
 use serde::Deserialize;
 
 /// Starts an upload of a session's recording (`purpose: recording`, with its duration) or of an
@@ -70,7 +70,14 @@ pub async fn put(
     body: Body,
 ) -> Result<Json<UploadState>, AppError> {
     Ok(Json(
-        recordings::receive_chunk(&state, &caller, &id, &headers, body).await?,
+        recordings::receive_chunk(
+            &state,
+            &caller,
+            &id,
+            crate::files::chunk_range(&headers)?,
+            body.into_data_stream(),
+        )
+        .await?,
     ))
 }
 
@@ -129,7 +136,12 @@ pub async fn file(
     Query(query): Query<FileQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    recordings::recording_file(&state, &caller, id, query.download == Some(1), &headers).await
+    let range = headers
+        .get(axum::http::header::RANGE)
+        .and_then(|value| value.to_str().ok());
+    let file =
+        recordings::recording_file(&state, &caller, id, query.download == Some(1), range).await?;
+    crate::files::serve_stored(&file, &headers).await
 }
 
 /// The learning material of an online session (for its `<video>`, with HTTP Range).
@@ -144,5 +156,6 @@ pub async fn material(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    recordings::material_file(&state, &caller, id, &headers).await
+    let file = recordings::material_file(&state, &caller, id).await?;
+    crate::files::serve_stored(&file, &headers).await
 }

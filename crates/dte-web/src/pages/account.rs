@@ -102,8 +102,9 @@ pub async fn change_password(
         .store
         .set_password(user.id, &hash, state.clock.now())
         .await?;
-    let event = crate::audit::Event::success("user.password_change", "user", user.username.clone());
-    crate::audit::record(&state, &caller, event).await?;
+    let event =
+        dte_app::audit::Event::success("user.password_change", "user", user.username.clone());
+    dte_app::audit::record(&state, &caller, event).await?;
     // Every session ended with the change; this browser gets a new one.
     let fresh_caller = Caller {
         token_digest: None,
@@ -115,8 +116,8 @@ pub async fn change_password(
         &signed_in.token,
         state.security.sessions.absolute_seconds,
     );
-    let fresh = Caller {
-        session: state
+    let fresh = caller.with_session(
+        state
             .store
             .session_by_token(
                 &dte_crypto::token_digest(&signed_in.token),
@@ -125,8 +126,7 @@ pub async fn change_password(
             )
             .await?
             .map(std::sync::Arc::new),
-        ..caller
-    };
+    );
     let page = account_page(
         &fresh,
         StatusCode::OK,

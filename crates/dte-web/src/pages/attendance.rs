@@ -6,14 +6,14 @@
 use super::{Chrome, PageError, render};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::attendance::{self, CorrectionRequest};
-use crate::classes::check_in::{self, session_plan};
-use crate::clock::{shanghai_time, shanghai_today};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use dte_app::classes::attendance::{self, CorrectionRequest};
+use dte_app::classes::check_in::{self, session_plan};
+use dte_app::{shanghai_time, shanghai_today};
 use dte_domain::Scope;
 use dte_domain::attendance::{CheckKind, Window};
 use dte_domain::class::{ClassStatus, Delivery};
@@ -353,7 +353,9 @@ pub async fn correct(
         .await?
         .is_some_and(|session| session.class_id == id);
     let outcome = if session_of_class {
-        attendance::correct(&state, &caller, form.session_id, &request).await
+        attendance::correct(&state, &caller, form.session_id, &request)
+            .await
+            .map_err(crate::error::AppError::from)
     } else {
         Err(crate::error::AppError::invalid(
             "session_id",

@@ -8,8 +8,6 @@ use super::{Chrome, PageError, render};
 use crate::AppState;
 use crate::api::certificates::{ListQuery, list_filter, print_job, start_print};
 use crate::auth::Caller;
-use crate::certificates::{self, completion, issue, verify};
-use crate::classes::{actor, scope};
 use crate::error::AppError;
 use crate::wire::CompletionLine;
 use askama::Template;
@@ -17,6 +15,8 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use dte_app::certificates::{self, completion, issue, verify};
+use dte_app::classes::{actor, scope};
 use dte_domain::Role;
 use dte_domain::certificate::RevocationReason;
 use serde::Deserialize;
@@ -59,8 +59,8 @@ pub async fn verify_page(
     if number.is_empty() {
         return Ok(render(&page));
     }
-    if let Err(wait) = state.certificates.limiter.check(caller.address) {
-        page.error = verify::too_many(wait).message;
+    if let Err(wait) = state.verification_limit.check(caller.address) {
+        page.error = crate::rate_limit::too_many(wait).message;
         return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)).into_response());
     }
     let asked = verify::Query {
@@ -374,7 +374,9 @@ pub async fn record(
     }
     let outcome = match problem {
         Some(error) => Err(error),
-        None => issue::record_results(&state, &caller, id, &results).await,
+        None => issue::record_results(&state, &caller, id, &results)
+            .await
+            .map_err(crate::error::AppError::from),
     };
     after_form(&state, &caller, id, outcome.map(|()| "results".to_owned())).await
 }
@@ -385,7 +387,9 @@ pub async fn issue_certificates(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let outcome = issue::issue_for_class(&state, &caller, id, state.clock.today()).await;
+    let outcome = issue::issue_for_class(&state, &caller, id, state.clock.today())
+        .await
+        .map_err(crate::error::AppError::from);
     after_form(
         &state,
         &caller,
@@ -409,7 +413,9 @@ pub async fn set_pattern(
     Extension(caller): Extension<Caller>,
     Form(form): Form<PatternForm>,
 ) -> Result<Response, PageError> {
-    let outcome = issue::set_pattern(&state, &caller, &form.pattern).await;
+    let outcome = issue::set_pattern(&state, &caller, &form.pattern)
+        .await
+        .map_err(crate::error::AppError::from);
     match form.class_id.trim().parse::<i64>() {
         Ok(id) => after_form(&state, &caller, id, outcome.map(|_| "pattern".to_owned())).await,
         Err(_) => match outcome {

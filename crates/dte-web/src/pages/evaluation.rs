@@ -1,20 +1,20 @@
 //! Level evaluation and continuing-education hours as pages: the exam plans in scope with the
 //! training institution's proposal form (one plan's page is `exam_plan.rs`), and a trainee's
 //! hours per year with the .xlsx and PDF downloads. Every action is the same
-//! `crate::evaluation` function the API calls.
+//! `dte_app::evaluation` function the API calls.
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::scope;
 use crate::error::AppError;
-use crate::evaluation::Proposal;
-use crate::evaluation::hours::{self, HoursRecord};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use dte_app::classes::scope;
+use dte_app::evaluation::Proposal;
+use dte_app::evaluation::hours::{self, HoursRecord};
 use dte_domain::reference::InstitutionKind;
 use dte_domain::{ClassStatus, Role};
 use dte_store::{ClassFilter, ExamPlanFilter};
@@ -180,7 +180,9 @@ pub async fn propose(
         })
     })();
     let outcome = match parsed {
-        Ok(proposal) => crate::evaluation::propose(&state, &caller, &proposal).await,
+        Ok(proposal) => dte_app::evaluation::propose(&state, &caller, &proposal)
+            .await
+            .map_err(crate::error::AppError::from),
         Err(error) => Err(error),
     };
     match outcome {

@@ -1,7 +1,7 @@
 //! One exam plan as a page (`/exam-plans/{id}`): its candidates with their scores and
 //! certificates, and for its evaluation institution the action its state allows — agree or
 //! decline, the score form and the .xlsx sheet's import, issuing the level certificates. Each
-//! action is the `crate::evaluation` function the API calls; refusals are shown on the page.
+//! action is the `dte_app::evaluation` function the API calls; refusals are shown on the page.
 
 use super::evaluation::{PlanLine, every_message, plan_line, shown_on_page};
 use super::{Chrome, PageError, render};
@@ -80,8 +80,8 @@ async fn show_plan(
     error: String,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let plan = crate::evaluation::plan_for(state, caller, id).await?;
-    let candidates = crate::evaluation::visible_candidates(state, caller, id)
+    let plan = dte_app::evaluation::plan_for(state, caller, id).await?;
+    let candidates = dte_app::evaluation::visible_candidates(state, caller, id)
         .await?
         .into_iter()
         .map(|candidate| {
@@ -142,7 +142,9 @@ pub async fn agree(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let outcome = crate::evaluation::decide(&state, &caller, id, None).await;
+    let outcome = dte_app::evaluation::decide(&state, &caller, id, None)
+        .await
+        .map_err(crate::error::AppError::from);
     after_action(&state, &caller, id, outcome.map(|_| "agreed")).await
 }
 
@@ -153,7 +155,9 @@ pub async fn decline(
     Path(id): Path<i64>,
     Form(form): Form<DeclineForm>,
 ) -> Result<Response, PageError> {
-    let outcome = crate::evaluation::decide(&state, &caller, id, Some(&form.reason)).await;
+    let outcome = dte_app::evaluation::decide(&state, &caller, id, Some(&form.reason))
+        .await
+        .map_err(crate::error::AppError::from);
     after_action(&state, &caller, id, outcome.map(|_| "declined")).await
 }
 
@@ -188,9 +192,10 @@ pub async fn scores(
             .collect(),
     };
     let outcome = match parse_scores(&input) {
-        Ok(sheet) => crate::evaluation::enter_scores(&state, &caller, id, &sheet)
+        Ok(sheet) => dte_app::evaluation::enter_scores(&state, &caller, id, &sheet)
             .await
-            .map(|_| "scores"),
+            .map(|_| "scores")
+            .map_err(crate::error::AppError::from),
         Err(error) => Err(error),
     };
     after_action(&state, &caller, id, outcome).await
@@ -229,9 +234,10 @@ pub async fn issue(
     Form(form): Form<IssueForm>,
 ) -> Result<Response, PageError> {
     let outcome = match chrono::NaiveDate::parse_from_str(form.issued_on.trim(), "%Y-%m-%d") {
-        Ok(on) => crate::evaluation::issue_level(&state, &caller, id, on)
+        Ok(on) => dte_app::evaluation::issue_level(&state, &caller, id, on)
             .await
-            .map(|_| "issued"),
+            .map(|_| "issued")
+            .map_err(crate::error::AppError::from),
         Err(_) => Err(AppError::invalid("issued_on", "发证日期应为 YYYY-MM-DD")),
     };
     after_action(&state, &caller, id, outcome).await

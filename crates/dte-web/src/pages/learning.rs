@@ -7,16 +7,16 @@
 use super::{Chrome, PageError, render};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::class_for;
-use crate::classes::online::{learner_session, learning_state};
-use crate::classes::recordings::{
-    MAX_CHUNK_BYTES, RecordingView, SessionRecordingView, class_recordings,
-};
 use crate::pages::classes::ClassCard;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use dte_app::classes::class_for;
+use dte_app::classes::online::{learner_session, learning_state};
+use dte_app::classes::recordings::{
+    MAX_CHUNK_BYTES, RecordingView, SessionRecordingView, class_recordings,
+};
 use dte_domain::Role;
 use dte_domain::attendance::{HEARTBEAT_GAP_MAX_SECONDS, PRESENCE_ANSWER_SECONDS};
 use dte_domain::class::Delivery;

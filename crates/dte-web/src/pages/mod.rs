@@ -87,6 +87,12 @@ impl From<AppError> for PageError {
     }
 }
 
+impl From<dte_app::ServiceError> for PageError {
+    fn from(error: dte_app::ServiceError) -> PageError {
+        PageError(error.into())
+    }
+}
+
 impl From<dte_store::StoreError> for PageError {
     fn from(error: dte_store::StoreError) -> PageError {
         PageError(error.into())

@@ -6,13 +6,13 @@
 use super::{Chrome, PageError, render};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::scope;
-use crate::clock::shanghai_time;
-use crate::monitoring::{FlagFilter, flags_in_scope};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use dte_app::classes::scope;
+use dte_app::monitoring::{FlagFilter, flags_in_scope};
+use dte_app::shanghai_time;
 use dte_domain::Scope;
 use dte_geo::{LatLon, city_outlines};
 use serde::Deserialize;

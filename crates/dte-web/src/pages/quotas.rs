@@ -5,7 +5,6 @@
 use super::{Chrome, PageError, render};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::workflow;
 use crate::error::AppError;
 use askama::Template;
 use axum::Extension;
@@ -14,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use chrono_tz::Asia::Shanghai;
+use dte_app::classes::workflow;
 use dte_domain::Role;
 use serde::Deserialize;
 
@@ -101,7 +101,9 @@ pub async fn set(
     let year = form.year.trim().parse::<i32>();
     let outcome = match (&year, form.quota.trim().parse::<u32>()) {
         (Ok(year), Ok(quota)) => {
-            workflow::set_quota(&state, &caller, *year, &form.region, quota, &form.reason).await
+            workflow::set_quota(&state, &caller, *year, &form.region, quota, &form.reason)
+                .await
+                .map_err(crate::error::AppError::from)
         }
         (Err(_), _) => Err(AppError::invalid("year", "年份应为四位数字")),
         (_, Err(_)) => Err(AppError::invalid("quota", "名额应为 0 或正整数")),

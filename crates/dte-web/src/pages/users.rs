@@ -174,7 +174,7 @@ pub async fn create(
         institution,
         password_hash: hash,
     };
-    let actor = crate::classes::actor(&state, &caller);
+    let actor = dte_app::classes::actor(&state, &caller);
     match state.store.create_account(&account, &actor).await? {
         Ok(_) => {
             users_page(

@@ -1,6 +1,6 @@
 //! Attendance on the wire: a class's hours ledger, line by line.
 
-use crate::classes::attendance::{ClassLedger, TraineeLedger};
+use dte_app::classes::attendance::{ClassLedger, TraineeLedger};
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -1,7 +1,7 @@
 //! Certificates and completion on the wire.
 
-use crate::certificates::completion::TraineeCompletion;
-use crate::certificates::signing::masked_holder;
+use dte_app::certificates::completion::TraineeCompletion;
+use dte_app::certificates::signing::masked_holder;
 use dte_store::CertificateRow;
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -1,6 +1,6 @@
 //! Wire types of classes, rosters and quotas.
 
-use crate::classes::plan::{ClassInput, FenceInput, Point, SessionInput};
+use dte_app::classes::plan::{ClassInput, FenceInput, Point, SessionInput};
 use dte_domain::class_rules::timetable_hours;
 use dte_store::{ClassRow, QuotaUsage, RosterEntry};
 use serde::Serialize;
@@ -107,7 +107,7 @@ impl ClassDetail {
             fence,
             sessions: session_inputs,
             ..
-        } = crate::classes::plan::input_of(class, sessions);
+        } = dte_app::classes::plan::input_of(class, sessions);
         let hours = timetable_hours(sessions);
         ClassDetail {
             summary: ClassSummary::from(class),

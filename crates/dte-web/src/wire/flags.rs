@@ -2,7 +2,7 @@
 //! and its `evidence` — a Chinese summary with the records it rests on, people by id and
 //! masked name only.
 
-use crate::monitoring::ClassFlags;
+use dte_app::monitoring::ClassFlags;
 use dte_domain::flags::{CheckInRef, Evidence, Flag, PersonRef, SessionRef};
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -80,15 +80,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     std::fs::create_dir_all(&data_dir).unwrap();
     let keyring =
         std::sync::Arc::new(dte_crypto::Keyring::parse(&dte_crypto::Keyring::generate()).unwrap());
-    let state = AppState {
+    let context = dte_app::Context {
         store: database.store.clone(),
         clock: Clock::from_fn(move || *clock_now.lock().unwrap()),
         public_url: "http://127.0.0.1".into(),
-        security: std::sync::Arc::new(dte_web::auth::Security::with_params(
-            dte_crypto::PasswordParams::FOR_TESTS_ONLY,
-            false,
-            Vec::new(),
-        )),
         keyring: keyring.clone(),
         check_ins: dte_store::CheckInWriter::spawn(
             database.store.clone(),
@@ -96,8 +91,18 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             std::time::Duration::from_millis(2),
         ),
         data_dir: std::sync::Arc::from(data_dir.as_path()),
-        certificates: std::sync::Arc::new(dte_web::certificates::Services::new(
+        certificates: std::sync::Arc::new(dte_app::certificates::Services::new(
             dte_crypto::CertificateKey::parse(&dte_crypto::CertificateKey::generate()).unwrap(),
+        )),
+    };
+    let state = AppState {
+        context,
+        security: std::sync::Arc::new(dte_web::auth::Security::with_params(
+            dte_crypto::PasswordParams::FOR_TESTS_ONLY,
+            false,
+            Vec::new(),
+        )),
+        verification_limit: std::sync::Arc::new(dte_web::rate_limit::RateLimiter::new(
             VERIFICATIONS_PER_MINUTE,
         )),
     };

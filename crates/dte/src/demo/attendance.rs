@@ -7,6 +7,7 @@
 
 use super::people::Generator;
 use chrono::{DateTime, Duration, Utc};
+use dte_app::classes::plan::FenceInput;
 use dte_crypto::Keyring;
 use dte_domain::ClassStatus;
 use dte_domain::attendance::{
@@ -19,7 +20,6 @@ use dte_store::{
     Actor, Applicant, ClassRow, NewCheckIn, NewCorrection, NewEnrolment, NewPerson, SessionRow,
     Store,
 };
-use dte_web::classes::plan::FenceInput;
 
 /// The fraud pattern a demo class carries, in the order classes are given them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

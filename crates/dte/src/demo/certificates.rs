@@ -7,13 +7,13 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
+use dte_app::certificates::completion::class_completion_at;
+use dte_app::certificates::issue::training_certificate;
+use dte_app::certificates::signing::sign;
 use dte_domain::ClassStatus;
 use dte_domain::certificate::{NumberPattern, RevocationReason};
 use dte_domain::completion::CompletionRefusal;
 use dte_store::{Actor, CertificateRow, ClassRow, NewCertificate, NewCompletionResult, Store};
-use dte_web::certificates::completion::class_completion_at;
-use dte_web::certificates::issue::training_certificate;
-use dte_web::certificates::signing::sign;
 use std::collections::HashSet;
 
 /// The seal every demo institution prints: a red ring and star, drawn once (see

@@ -7,6 +7,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use dte_app::evaluation::level_certificate;
 use dte_domain::certificate::{CertificateKind, CertificateStatus, NumberPattern};
 use dte_domain::evaluation::{ExamPlanStatus, PassMarks, Score, outcome};
 use dte_domain::reference::InstitutionKind;
@@ -15,7 +16,6 @@ use dte_store::{
     Actor, CandidateResult, CertificateFilter, ClassRow, NewCandidate, NewCertificate, NewExamPlan,
     Store,
 };
-use dte_web::evaluation::level_certificate;
 use std::collections::HashSet;
 
 /// The evaluation institution preferred when listed: the demo's `demo-cie` account.
@@ -38,7 +38,7 @@ pub async fn examine(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Examined> {
     let actor = Actor::system(now);
-    let marks = dte_web::evaluation::pass_marks(store, today)
+    let marks = dte_app::evaluation::pass_marks(store, today)
         .await
         .map_err(|error| anyhow::anyhow!("{}", error.message))?;
     let mut examined = Examined::default();

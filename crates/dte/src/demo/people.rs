@@ -5,9 +5,9 @@
 //! other input. They belong to no one the demo knows of; no real person's data is used.
 
 use chrono::{Datelike, Days, NaiveDate};
+use dte_app::classes::enrol::Trainee;
 use dte_domain::eligibility::graduating_academic_year;
 use dte_domain::{Funding, Phone, ResidentId, TraineeCategory};
-use dte_web::classes::enrol::Trainee;
 use std::collections::HashSet;
 
 /// A small deterministic generator (SplitMix64): the demo needs repeatable variety, not

@@ -7,12 +7,12 @@
 use super::plans::{ClassSpec, Fate, start_date, timetable};
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
+use dte_app::classes::plan::{FenceInput, Point};
 use dte_domain::class_rules::{ClassContext, ClassPlan};
 use dte_domain::eligibility::EligibilityContext;
 use dte_domain::{ClassStatus, OccupationCode};
 use dte_geo::{Fence, LatLon};
 use dte_store::{NewClass, Store};
-use dte_web::classes::plan::{FenceInput, Point};
 
 /// A class of the table with everything its steps need.
 pub struct Planned {
@@ -123,7 +123,7 @@ pub async fn class_context(
     class: &Planned,
     today: NaiveDate,
 ) -> anyhow::Result<ClassContext> {
-    dte_web::classes::workflow::class_context(
+    dte_app::classes::workflow::class_context(
         store,
         &class.plan,
         class.new_class.institution_id,
@@ -138,5 +138,5 @@ pub async fn eligibility_context(
     store: &Store,
     today: NaiveDate,
 ) -> anyhow::Result<EligibilityContext> {
-    Ok(dte_web::classes::enrol::eligibility_context_on(store, today).await?)
+    Ok(dte_app::classes::enrol::eligibility_context_on(store, today).await?)
 }

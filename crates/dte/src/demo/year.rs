@@ -2,7 +2,7 @@
 //! enrolled, started, finished and closed on its own day, all classes' steps in date order,
 //! through the same rules and store calls as the web layer — `class_rules::check_draft` and
 //! `check_submission` with "today" set to the day of the step, `check_quota` under the
-//! region's lock, and `dte_web::classes::enrol::decide` for every trainee. A rule that
+//! region's lock, and `dte_app::classes::enrol::decide` for every trainee. A rule that
 //! refuses means the demo's data is wrong, and the demo stops saying why.
 
 use super::accounts::{TRAINEE, TraineeKey};
@@ -11,11 +11,11 @@ use super::plans::{CLASSES, Fate, Step, When, steps};
 use super::rules::{Planned, class_context, eligibility_context, plan};
 use anyhow::{Context, bail};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use dte_app::classes::enrol::{ACTIVATION_DAYS, Trainee, decide};
 use dte_crypto::Keyring;
 use dte_domain::class_rules::{check_draft, check_quota, check_submission};
 use dte_domain::{ClassAction, ClassStatus};
 use dte_store::{Actor, Applicant, NewActivation, NewEnrolment, NewPerson, Store};
-use dte_web::classes::enrol::{ACTIVATION_DAYS, Trainee, decide};
 use std::collections::HashSet;
 
 /// The generator's seed: the same seed, the same people.

@@ -7,13 +7,13 @@ use super::{FormErrors, PageError, is_page_error};
 use crate::AppState;
 use crate::api::documents::store_document;
 use crate::auth::Caller;
-use crate::classes::enrol::{self, EnrolmentInput};
 use crate::error::AppError;
 use axum::Extension;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use dte_app::classes::enrol::{self, EnrolmentInput};
 use serde::Deserialize;
 
 /// The largest upload a page takes (a roster workbook, a document): the document limit of
@@ -63,10 +63,10 @@ pub async fn enrol(
                 commitment_signed: !form.commitment_signed.is_empty(),
             };
             match enrol::parse(&input, state.clock.today()) {
-                Ok(trainee) => {
-                    enrol::enrol(&state, &caller, &class, &[trainee], &[String::new()]).await
-                }
-                Err(error) => Err(error),
+                Ok(trainee) => enrol::enrol(&state, &caller, &class, &[trainee], &[String::new()])
+                    .await
+                    .map_err(crate::error::AppError::from),
+                Err(error) => Err(error.into()),
             }
         }
         Err(error) => Err(error),
@@ -103,7 +103,9 @@ pub async fn import_roster(
         Ok(upload) if upload.file.is_empty() => {
             Err(AppError::invalid("file", "请选择填好的花名册文件（.xlsx）"))
         }
-        Ok(upload) => enrol::import(&state, &caller, &class, &upload.file).await,
+        Ok(upload) => enrol::import(&state, &caller, &class, &upload.file)
+            .await
+            .map_err(crate::error::AppError::from),
         Err(error) => Err(error),
     };
     let extras = match outcome {

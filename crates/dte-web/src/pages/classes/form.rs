@@ -6,8 +6,6 @@ use super::form_text::{ClassForm, read};
 use super::{FormErrors, PageError, is_page_error, render};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::plan;
-use crate::classes::{class_for, workflow};
 use crate::error::AppError;
 use crate::pages::Chrome;
 use askama::Template;
@@ -15,6 +13,8 @@ use axum::Extension;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use dte_app::classes::plan;
+use dte_app::classes::{class_for, workflow};
 use dte_domain::Level;
 use dte_domain::class::Funding;
 use dte_domain::reference::InstitutionKind;
@@ -153,14 +153,17 @@ async fn save(
     let (input, lines, mut errors) = read(&form);
     let outcome = match plan::parse(&input) {
         Ok(parsed) if errors.is_empty() => match id {
-            None => workflow::create(state, caller, &parsed).await,
+            None => workflow::create(state, caller, &parsed)
+                .await
+                .map_err(crate::error::AppError::from),
             Some(id) => workflow::update(state, caller, id, &parsed)
                 .await
-                .map(|()| id),
+                .map(|()| id)
+                .map_err(crate::error::AppError::from),
         },
         // The form's own problems are already in `errors`; the rules run on a whole plan.
         Ok(_) => Err(AppError::violations(Vec::new())),
-        Err(error) => Err(error),
+        Err(error) => Err(error.into()),
     };
     let target = id.map_or_else(Target::new_class, Target::edit);
     match outcome {

@@ -3,7 +3,7 @@
 //! of the text is checked here; `plan::parse` and the workflow decide everything else.
 
 use super::FormErrors;
-use crate::classes::plan::{ClassInput, FenceInput, Point, SessionInput};
+use dte_app::classes::plan::{ClassInput, FenceInput, Point, SessionInput};
 use dte_domain::class::Delivery;
 use serde::Deserialize;
 

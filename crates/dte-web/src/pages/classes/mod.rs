@@ -1,6 +1,6 @@
 //! The class pages (SPEC steps 2 and 3): the classes in the caller's scope, the plan form,
 //! one class with its actions, and real-name enrolment on it. Every rule is the workflow's
-//! (`crate::classes`); these handlers read a form, call the workflow, and render its answer.
+//! (`dte_app::classes`); these handlers read a form, call the workflow, and render its answer.
 
 mod enrolment;
 mod form;
@@ -16,13 +16,13 @@ use super::{Chrome, PageError, render};
 use crate::AppState;
 use crate::api::classes::{ClassQuery, class_filter};
 use crate::auth::Caller;
-use crate::classes::{scope, workflow};
 use crate::error::AppError;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Datelike;
+use dte_app::classes::{scope, workflow};
 use dte_domain::Role;
 use dte_domain::class::ClassStatus;
 use dte_store::ClassRow;

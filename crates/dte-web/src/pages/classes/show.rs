@@ -5,8 +5,6 @@ use super::enrolment::EnrolForm;
 use super::{ClassCard, FormErrors, PageError, is_page_error, render};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::classes::plan::{FenceInput, input_of};
-use crate::classes::{class_for, enrol, workflow};
 use crate::pages::Chrome;
 use askama::Template;
 use axum::Extension;
@@ -15,6 +13,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use chrono_tz::Asia::Shanghai;
+use dte_app::classes::plan::{FenceInput, input_of};
+use dte_app::classes::{class_for, enrol, workflow};
 use dte_domain::class::{ClassAction, ClassStatus};
 use dte_domain::class_rules::{online_hours_limit, timetable_hours};
 use dte_domain::{Role, TraineeCategory};
@@ -168,7 +168,8 @@ pub async fn act(
     let outcome = match ClassAction::parse(&form.action) {
         Some(action) => workflow::act(&state, &caller, id, action, Some(&form.reason))
             .await
-            .map(|_| action),
+            .map(|_| action)
+            .map_err(crate::error::AppError::from),
         None => Err(crate::error::AppError::invalid("action", "未知的操作")),
     };
     match outcome {

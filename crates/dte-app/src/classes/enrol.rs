@@ -4,9 +4,9 @@
 //! a trainee account with a one-time activation code is opened for each new trainee.
 
 use super::{actor, class_for};
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::{AppError, ErrorDetail};
+use crate::Context;
+use crate::Principal;
+use crate::{Detail, ServiceError};
 use chrono::{Duration, NaiveDate};
 use dte_domain::eligibility::{Candidate, ClassOffer, EligibilityContext, PriorEnrolment, assess};
 use dte_domain::reference::SettingKey;
@@ -69,14 +69,13 @@ pub struct Trainee {
 }
 
 /// Parses an enrolment form, naming each bad field.
-pub fn parse(input: &EnrolmentInput, today: NaiveDate) -> Result<Trainee, AppError> {
+pub fn parse(input: &EnrolmentInput, today: NaiveDate) -> Result<Trainee, ServiceError> {
     let mut errors = Vec::new();
     let mut fail = |field: &str, message: String| {
-        errors.push(ErrorDetail {
+        errors.push(Detail {
             code: "invalid_parameter".into(),
             message,
             field: Some(field.into()),
-            violations: Vec::new(),
         });
     };
     let name = input.name.trim().to_owned();
@@ -113,22 +112,22 @@ pub fn parse(input: &EnrolmentInput, today: NaiveDate) -> Result<Trainee, AppErr
             subsidy_category,
             commitment_signed: input.commitment_signed,
         }),
-        _ => Err(AppError::violations(errors)),
+        _ => Err(ServiceError::violations(errors)),
     }
 }
 
-/// The class, if the caller is the training institution that runs it.
+/// The class, if the principal is the training institution that runs it.
 pub async fn own_class(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     class_id: i64,
-) -> Result<ClassRow, AppError> {
-    let class = class_for(state, caller, class_id).await?;
-    let user = caller.user();
+) -> Result<ClassRow, ServiceError> {
+    let class = class_for(context, principal, class_id).await?;
+    let user = principal.user();
     if user.map(|user| user.role) != Some(Role::TrainingInstitution)
         || user.and_then(|user| user.institution_id) != Some(class.institution_id)
     {
-        return Err(AppError::forbidden("只有开班的培训机构可以招收学员"));
+        return Err(ServiceError::forbidden("只有开班的培训机构可以招收学员"));
     }
     Ok(class)
 }
@@ -160,17 +159,17 @@ pub async fn eligibility_context_on(
 }
 
 /// [`eligibility_context_on`] for a request, today.
-pub async fn eligibility_context(state: &AppState) -> Result<EligibilityContext, AppError> {
-    Ok(eligibility_context_on(&state.store, state.clock.today()).await?)
+pub async fn eligibility_context(context: &Context) -> Result<EligibilityContext, ServiceError> {
+    Ok(eligibility_context_on(&context.store, context.clock.today()).await?)
 }
 
 /// The subsidy categories of the day, for roster templates and forms.
 pub async fn subsidy_choices(
-    state: &AppState,
-) -> Result<Vec<dte_docs::roster::SubsidyChoice>, AppError> {
-    Ok(state
+    context: &Context,
+) -> Result<Vec<dte_docs::roster::SubsidyChoice>, ServiceError> {
+    Ok(context
         .store
-        .subsidy_categories(state.clock.today())
+        .subsidy_categories(context.clock.today())
         .await?
         .into_iter()
         .filter(|category| category.enabled)
@@ -182,14 +181,14 @@ pub async fn subsidy_choices(
 }
 
 fn applicant(
-    state: &AppState,
+    context: &Context,
     trainee: &Trainee,
     code_digest: Option<String>,
     username: String,
 ) -> Applicant {
     Applicant {
         person: NewPerson::protect(
-            &state.keyring,
+            &context.keyring,
             &trainee.name,
             &trainee.resident_id,
             &trainee.phone,
@@ -204,7 +203,7 @@ fn applicant(
         activation: code_digest.map(|code_digest| NewActivation {
             username,
             code_digest,
-            expires_at: state.clock.now() + Duration::days(ACTIVATION_DAYS),
+            expires_at: context.clock.now() + Duration::days(ACTIVATION_DAYS),
         }),
     }
 }
@@ -236,7 +235,7 @@ impl From<&dte_domain::eligibility::Reason> for Refusal {
 pub fn decide(
     trainee: &Trainee,
     facts: &EnrolmentFacts<'_>,
-    context: &EligibilityContext,
+    rules: &EligibilityContext,
 ) -> Result<bool, Vec<Refusal>> {
     if let Some(person) = facts.person
         && person.name != trainee.name
@@ -280,7 +279,7 @@ pub fn decide(
         graduation_year: trainee.graduation_year,
         subsidy_category: trainee.subsidy_category.clone(),
     };
-    let assessment = assess(&candidate, &offer, &priors, context);
+    let assessment = assess(&candidate, &offer, &priors, rules);
     if !assessment.may_enrol() {
         return Err(assessment.seat.iter().map(Refusal::from).collect());
     }
@@ -299,34 +298,34 @@ pub fn decide(
 /// roster's row number, or nothing for a single form). Refusals become one 422 listing each
 /// trainee's reasons.
 pub async fn enrol(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     class: &ClassRow,
     trainees: &[Trainee],
     labels: &[String],
-) -> Result<Vec<EnrolmentOutcome>, AppError> {
-    let context = eligibility_context(state).await?;
+) -> Result<Vec<EnrolmentOutcome>, ServiceError> {
+    let rules = eligibility_context(context).await?;
     let mut codes = Vec::new();
     let applicants: Vec<Applicant> = trainees
         .iter()
         .map(|trainee| {
             let code = dte_crypto::activation_code();
-            let digest = state.keyring.activation_code_digest(&code);
+            let digest = context.keyring.activation_code_digest(&code);
             let username = format!(
                 "xy{}",
                 &dte_crypto::token_digest(&dte_crypto::new_token())[..10]
             );
             codes.push((username.clone(), code));
-            applicant(state, trainee, digest, username)
+            applicant(context, trainee, digest, username)
         })
         .collect();
-    let outcome = state
+    let outcome = context
         .store
         .enrol(
             class.id,
             &applicants,
-            &actor(state, caller),
-            |index, _, facts| decide(&trainees[index], facts, &context),
+            &actor(context, principal),
+            |index, _, facts| decide(&trainees[index], facts, &rules),
         )
         .await?;
     match outcome {
@@ -344,12 +343,12 @@ pub async fn enrol(
                 activation_code: enrolled.account_opened.then_some(code),
             })
             .collect()),
-        Err(refusals) => Err(AppError::violations(
+        Err(refusals) => Err(ServiceError::violations(
             refusals
                 .into_iter()
                 .flat_map(|(index, reasons)| {
                     let label = labels.get(index).cloned().unwrap_or_default();
-                    reasons.into_iter().map(move |reason| ErrorDetail {
+                    reasons.into_iter().map(move |reason| Detail {
                         code: reason.code.into(),
                         message: format!("{label}{}", reason.message),
                         field: Some(if label.is_empty() {
@@ -357,7 +356,6 @@ pub async fn enrol(
                         } else {
                             format!("rows[{index}]")
                         }),
-                        violations: Vec::new(),
                     })
                 })
                 .collect(),
@@ -368,33 +366,28 @@ pub async fn enrol(
 /// Imports a roster workbook into a class: every row parsed and every trainee's eligibility
 /// decided before anything is written; any bad row refuses the whole file, naming each row.
 pub async fn import(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     class: &ClassRow,
     bytes: &[u8],
-) -> Result<Vec<EnrolmentOutcome>, AppError> {
-    let choices = subsidy_choices(state).await?;
-    let rows =
-        dte_docs::roster::parse_roster(bytes, &choices, state.clock.today()).map_err(|errors| {
-            match errors {
-                dte_docs::roster::RosterErrors::File(error) => {
-                    AppError::invalid("file", error.to_string())
-                }
-                dte_docs::roster::RosterErrors::Rows(rows) => AppError::violations(
-                    rows.iter()
-                        .map(|row| ErrorDetail {
-                            code: "invalid_row".into(),
-                            message: format!(
-                                "第 {} 行［{}］：{}",
-                                row.row, row.column, row.message
-                            ),
-                            field: Some(format!("row {}", row.row)),
-                            violations: Vec::new(),
-                        })
-                        .collect(),
-                ),
+) -> Result<Vec<EnrolmentOutcome>, ServiceError> {
+    let choices = subsidy_choices(context).await?;
+    let rows = dte_docs::roster::parse_roster(bytes, &choices, context.clock.today()).map_err(
+        |errors| match errors {
+            dte_docs::roster::RosterErrors::File(error) => {
+                ServiceError::invalid("file", error.to_string())
             }
-        })?;
+            dte_docs::roster::RosterErrors::Rows(rows) => ServiceError::violations(
+                rows.iter()
+                    .map(|row| Detail {
+                        code: "invalid_row".into(),
+                        message: format!("第 {} 行［{}］：{}", row.row, row.column, row.message),
+                        field: Some(format!("row {}", row.row)),
+                    })
+                    .collect(),
+            ),
+        },
+    )?;
     let labels: Vec<String> = rows
         .iter()
         .map(|row| format!("第 {} 行：", row.row))
@@ -412,5 +405,5 @@ pub async fn import(
             commitment_signed: false,
         })
         .collect();
-    enrol(state, caller, class, &trainees, &labels).await
+    enrol(context, principal, class, &trainees, &labels).await
 }

@@ -11,21 +11,19 @@ pub mod print;
 pub mod signing;
 pub mod verify;
 
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::AppError;
+use crate::Context;
+use crate::Principal;
+use crate::ServiceError;
 use dte_crypto::CertificateKey;
 use dte_domain::Role;
 use dte_store::CertificateRow;
 use std::sync::{Arc, OnceLock};
 
 /// What certificates need besides the store: the signing key (from outside the database), the
-/// PDF renderer (built on first use: ~0.1 s of font parsing), the public verification's rate
-/// limiter and the running batch-print jobs.
+/// PDF renderer (built on first use: ~0.1 s of font parsing) and the running batch-print jobs.
 pub struct Services {
     pub key: CertificateKey,
     renderer: OnceLock<Result<Arc<dte_pdf::Renderer>, String>>,
-    pub limiter: verify::RateLimiter,
     pub jobs: print::Jobs,
 }
 
@@ -36,18 +34,17 @@ impl std::fmt::Debug for Services {
 }
 
 impl Services {
-    /// Services with `key`, allowing `verifications_per_minute` public look-ups per address.
-    pub fn new(key: CertificateKey, verifications_per_minute: u32) -> Services {
+    /// Services signing with `key`.
+    pub fn new(key: CertificateKey) -> Services {
         Services {
             key,
             renderer: OnceLock::new(),
-            limiter: verify::RateLimiter::new(verifications_per_minute),
             jobs: print::Jobs::default(),
         }
     }
 
     /// The shared renderer, built on first use.
-    pub fn renderer(&self) -> Result<Arc<dte_pdf::Renderer>, AppError> {
+    pub fn renderer(&self) -> Result<Arc<dte_pdf::Renderer>, ServiceError> {
         self.renderer
             .get_or_init(|| {
                 dte_pdf::Renderer::new()
@@ -55,41 +52,41 @@ impl Services {
                     .map_err(|error| error.to_string())
             })
             .clone()
-            .map_err(AppError::internal)
+            .map_err(ServiceError::internal)
     }
 }
 
-/// The certificate if the caller's scope holds it; otherwise 404 exactly like an unknown
+/// The certificate if the principal's scope holds it; otherwise 404 exactly like an unknown
 /// number, audited as denied.
 pub async fn certificate_for(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     number: &str,
-) -> Result<CertificateRow, AppError> {
-    let scope = crate::classes::scope(caller)?;
-    match state.store.certificate_in_scope(&scope, number).await? {
+) -> Result<CertificateRow, ServiceError> {
+    let scope = crate::classes::scope(principal)?;
+    match context.store.certificate_in_scope(&scope, number).await? {
         Some(row) => Ok(row),
         None => {
             let event = crate::audit::Event::success("access.denied", "certificate", number)
                 .with_outcome(dte_store::AuditOutcome::Denied);
-            crate::audit::record(state, caller, event).await?;
+            crate::audit::record(context, principal, event).await?;
             Err(not_found(number))
         }
     }
 }
 
 /// 404 for a certificate number.
-pub fn not_found(number: &str) -> AppError {
+pub fn not_found(number: &str) -> ServiceError {
     let shown: String = number.chars().take(64).collect();
-    AppError::not_found(
+    ServiceError::not_found(
         "certificate_not_found",
         format!("未找到编号为“{shown}”的证书，请核对证书编号"),
     )
 }
 
-/// Whether the caller may revoke this certificate: its issuer, or the province.
-pub fn may_revoke(caller: &Caller, row: &CertificateRow) -> bool {
-    caller.user().is_some_and(|user| match user.role {
+/// Whether the principal may revoke this certificate: its issuer, or the province.
+pub fn may_revoke(principal: &Principal, row: &CertificateRow) -> bool {
+    principal.user().is_some_and(|user| match user.role {
         Role::ProvinceAdmin => true,
         Role::TrainingInstitution | Role::EvaluationInstitution => {
             user.institution_id == Some(row.issuer_institution_id)

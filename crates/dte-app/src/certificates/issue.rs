@@ -4,10 +4,10 @@
 
 use super::completion::{TraineeCompletion, class_completion};
 use super::signing::sign;
-use crate::AppState;
-use crate::auth::Caller;
+use crate::Context;
+use crate::Principal;
+use crate::ServiceError;
 use crate::classes::{actor, class_for};
-use crate::error::AppError;
 use chrono::NaiveDate;
 use dte_domain::certificate::{CertificateKind, NumberPattern, check_issue_date};
 use dte_domain::class::ClassStatus;
@@ -18,18 +18,18 @@ use dte_store::{
     NewCompletionResult, StoreError,
 };
 
-/// The class, if the caller is the training institution running it.
+/// The class, if the principal is the training institution running it.
 pub async fn own_class(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     class_id: i64,
-) -> Result<ClassRow, AppError> {
-    let class = class_for(state, caller, class_id).await?;
-    let own = caller.user().is_some_and(|user| {
+) -> Result<ClassRow, ServiceError> {
+    let class = class_for(context, principal, class_id).await?;
+    let own = principal.user().is_some_and(|user| {
         user.role == Role::TrainingInstitution && user.institution_id == Some(class.institution_id)
     });
     if !own {
-        return Err(AppError::forbidden(
+        return Err(ServiceError::forbidden(
             "只有开设该班期的培训机构可以录入结业考核和颁发证书",
         ));
     }
@@ -47,27 +47,27 @@ pub struct ResultInput {
 
 /// Records results for trainees of the class (finished or closed), checked field by field.
 pub async fn record_results(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     class_id: i64,
     results: &[ResultInput],
-) -> Result<(), AppError> {
-    let class = own_class(state, caller, class_id).await?;
+) -> Result<(), ServiceError> {
+    let class = own_class(context, principal, class_id).await?;
     require_finished(&class)?;
-    let roster = state.store.class_roster(class.id).await?;
+    let roster = context.store.class_roster(class.id).await?;
     let mut checked = Vec::with_capacity(results.len());
     for (index, result) in results.iter().enumerate() {
         if !roster
             .iter()
             .any(|entry| entry.active && entry.person_id == result.person_id)
         {
-            return Err(AppError::invalid(
+            return Err(ServiceError::invalid(
                 format!("results[{index}].person_id"),
                 format!("学员 {} 不在本班期的名单中", result.person_id),
             ));
         }
         if result.score.is_some_and(|score| score > SCORE_MAX) {
-            return Err(AppError::invalid(
+            return Err(ServiceError::invalid(
                 format!("results[{index}].score"),
                 format!("成绩应在 0–{SCORE_MAX} 之间"),
             ));
@@ -82,7 +82,7 @@ pub async fn record_results(
             .as_ref()
             .is_some_and(|remark| remark.chars().count() > 200)
         {
-            return Err(AppError::invalid(
+            return Err(ServiceError::invalid(
                 format!("results[{index}].remark"),
                 "备注不能超过 200 个字",
             ));
@@ -94,18 +94,18 @@ pub async fn record_results(
             remark,
         });
     }
-    state
+    context
         .store
-        .record_completion_results(class.id, &checked, &actor(state, caller))
+        .record_completion_results(class.id, &checked, &actor(context, principal))
         .await?;
     Ok(())
 }
 
-fn require_finished(class: &ClassRow) -> Result<(), AppError> {
+fn require_finished(class: &ClassRow) -> Result<(), ServiceError> {
     if matches!(class.status, ClassStatus::Finished | ClassStatus::Closed) {
         Ok(())
     } else {
-        Err(AppError::conflict(
+        Err(ServiceError::conflict(
             "class_not_finished",
             format!(
                 "班期状态为“{}”，结业后才能录入结业考核和颁发证书",
@@ -118,23 +118,23 @@ fn require_finished(class: &ClassRow) -> Result<(), AppError> {
 /// Issues the training certificate to every trainee of the class who may be certified and
 /// has none yet, dated `issued_on`; refuses with every reason when nobody may be.
 pub async fn issue_for_class(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     class_id: i64,
     issued_on: NaiveDate,
-) -> Result<Vec<CertificateRow>, AppError> {
-    let class = own_class(state, caller, class_id).await?;
+) -> Result<Vec<CertificateRow>, ServiceError> {
+    let class = own_class(context, principal, class_id).await?;
     require_finished(&class)?;
     check_issue_date(
         CertificateKind::Training,
         issued_on,
         class.end_date,
-        state.clock.today(),
+        context.clock.today(),
     )
-    .map_err(|error| AppError::invalid("issued_on", error.to_string()))?;
-    let pattern = number_pattern(state, class.institution_id).await?;
-    let completion = class_completion(state, &class).await?;
-    let hours = state
+    .map_err(|error| ServiceError::invalid("issued_on", error.to_string()))?;
+    let pattern = number_pattern(context, class.institution_id).await?;
+    let completion = class_completion(context, &class).await?;
+    let hours = context
         .store
         .class_sessions(class.id)
         .await?
@@ -147,12 +147,12 @@ pub async fn issue_for_class(
         .map(|trainee| training_certificate(&class, trainee, hours, issued_on))
         .collect();
     if batch.is_empty() {
-        return Err(AppError::conflict(
+        return Err(ServiceError::conflict(
             "nobody_eligible",
             "本班期没有可以颁发证书的学员：请先录入结业考核结果，并查看每位学员未通过的原因",
         ));
     }
-    issue_batch(state, caller, &batch, &pattern).await
+    issue_batch(context, principal, &batch, &pattern).await
 }
 
 /// The 培训合格证书 of a trainee of `class` (its timetable `hours`), dated `issued_on`, to be
@@ -186,49 +186,50 @@ pub fn training_certificate(
 
 /// The issuing institution's numbering pattern; 422 naming `pattern` until it sets one.
 pub async fn number_pattern(
-    state: &AppState,
+    context: &Context,
     institution_id: i64,
-) -> Result<NumberPattern, AppError> {
-    let text = state
+) -> Result<NumberPattern, ServiceError> {
+    let text = context
         .store
         .certificate_number_pattern(institution_id)
         .await?
         .ok_or_else(|| {
-            AppError::invalid(
+            ServiceError::invalid(
                 "pattern",
                 "请先设置本机构的证书编号规则（如 LNPX{year}-{seq:5}）",
             )
         })?;
-    NumberPattern::parse(&text).map_err(AppError::internal)
+    NumberPattern::parse(&text).map_err(ServiceError::internal)
 }
 
 /// Numbers, signs and writes a batch of certificates of either kind, all or nothing.
 pub async fn issue_batch(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     batch: &[NewCertificate],
     pattern: &NumberPattern,
-) -> Result<Vec<CertificateRow>, AppError> {
-    let key = &state.certificates.key;
-    let issued = state
+) -> Result<Vec<CertificateRow>, ServiceError> {
+    let key = &context.certificates.key;
+    let issued = context
         .store
-        .issue_certificates(batch, Some(pattern), &actor(state, caller), |fields| {
+        .issue_certificates(batch, Some(pattern), &actor(context, principal), |fields| {
             Ok::<_, std::convert::Infallible>(sign(key, fields))
         })
         .await;
     match issued {
         Ok(Ok(rows)) => Ok(rows),
-        Ok(Err(IssueRefusal::NoNumberPattern { .. })) => {
-            Err(AppError::invalid("pattern", "请先设置本机构的证书编号规则"))
-        }
+        Ok(Err(IssueRefusal::NoNumberPattern { .. })) => Err(ServiceError::invalid(
+            "pattern",
+            "请先设置本机构的证书编号规则",
+        )),
         Ok(Err(IssueRefusal::Signing(never))) => match never {},
         Err(StoreError::Constraint { constraint }) if constraint.contains("number") => {
-            Err(AppError::conflict(
+            Err(ServiceError::conflict(
                 "certificate_number_taken",
                 "证书编号与已有证书重复（编号须全省唯一）：请修改本机构的证书编号规则后重试，本次未颁发任何证书",
             ))
         }
-        Err(StoreError::Constraint { .. } | StoreError::Conflict) => Err(AppError::conflict(
+        Err(StoreError::Constraint { .. } | StoreError::Conflict) => Err(ServiceError::conflict(
             "certificates_changed",
             "部分学员刚刚已获发证书或情况有变，本次未颁发任何证书，请刷新后重试",
         )),
@@ -236,22 +237,22 @@ pub async fn issue_batch(
     }
 }
 
-/// Sets the caller institution's numbering pattern.
+/// Sets the principal institution's numbering pattern.
 pub async fn set_pattern(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     text: &str,
-) -> Result<String, AppError> {
-    let institution_id = own_institution(caller)?;
+) -> Result<String, ServiceError> {
+    let institution_id = own_institution(principal)?;
     let pattern = NumberPattern::parse(text)
-        .map_err(|error| AppError::invalid("pattern", error.to_string()))?;
-    match state
+        .map_err(|error| ServiceError::invalid("pattern", error.to_string()))?;
+    match context
         .store
-        .set_certificate_number_pattern(institution_id, &pattern, &actor(state, caller))
+        .set_certificate_number_pattern(institution_id, &pattern, &actor(context, principal))
         .await
     {
         Ok(()) => Ok(pattern.as_str().to_owned()),
-        Err(StoreError::Constraint { .. }) => Err(AppError::invalid(
+        Err(StoreError::Constraint { .. }) => Err(ServiceError::invalid(
             "pattern",
             "该编号规则已被其他机构使用，请使用本机构自己的前缀",
         )),
@@ -259,33 +260,37 @@ pub async fn set_pattern(
     }
 }
 
-/// Stores the caller institution's seal image (PNG).
-pub async fn set_seal(state: &AppState, caller: &Caller, png: &[u8]) -> Result<(), AppError> {
-    let institution_id = own_institution(caller)?;
+/// Stores the principal institution's seal image (PNG).
+pub async fn set_seal(
+    context: &Context,
+    principal: &Principal,
+    png: &[u8],
+) -> Result<(), ServiceError> {
+    let institution_id = own_institution(principal)?;
     if !png.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Err(AppError::invalid(
+        return Err(ServiceError::invalid(
             "seal",
             "印章图片须为 PNG 格式（建议透明背景）",
         ));
     }
     if png.len() > 2 * 1024 * 1024 {
-        return Err(AppError::invalid("seal", "印章图片不能超过 2 MB"));
+        return Err(ServiceError::invalid("seal", "印章图片不能超过 2 MB"));
     }
     let sha256 = {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(png))
     };
-    state
+    context
         .store
-        .set_institution_seal(institution_id, png, &sha256, &actor(state, caller))
+        .set_institution_seal(institution_id, png, &sha256, &actor(context, principal))
         .await?;
     Ok(())
 }
 
-fn own_institution(caller: &Caller) -> Result<i64, AppError> {
-    match caller.user().map(|user| user.scope()) {
+fn own_institution(principal: &Principal) -> Result<i64, ServiceError> {
+    match principal.user().map(|user| user.scope()) {
         Some(Scope::Institution(id)) => Ok(id),
-        _ => Err(AppError::forbidden(
+        _ => Err(ServiceError::forbidden(
             "只有机构账号可以设置证书编号规则和印章",
         )),
     }

@@ -5,11 +5,11 @@
 
 pub mod hours;
 
-use crate::AppState;
-use crate::auth::Caller;
+use crate::Context;
+use crate::Principal;
+use crate::ServiceError;
 use crate::classes::plan::violations;
 use crate::classes::{actor, class_for, scope};
-use crate::error::AppError;
 use dte_docs::scores::SheetResult;
 use dte_domain::certificate::{CertificateKind, CertificateStatus};
 use dte_domain::class_rules::{InstitutionStanding, Violation};
@@ -31,20 +31,20 @@ pub struct Proposal {
     pub exam_date: chrono::NaiveDate,
 }
 
-/// Proposes an exam plan for one of the caller's finished classes; every broken rule is named.
+/// Proposes an exam plan for one of the principal's finished classes; every broken rule is named.
 /// The candidates are the class's active trainees who hold a valid training certificate of
 /// its occupation and level and no level certificate of it; 422 when there is none.
 pub async fn propose(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     proposal: &Proposal,
-) -> Result<i64, AppError> {
-    let class = class_for(state, caller, proposal.class_id).await?;
-    let own = caller.user().and_then(|user| user.institution_id);
+) -> Result<i64, ServiceError> {
+    let class = class_for(context, principal, proposal.class_id).await?;
+    let own = principal.user().and_then(|user| user.institution_id);
     if own != Some(class.institution_id) {
-        return Err(AppError::forbidden("只能为本机构的班期申请等级考核"));
+        return Err(ServiceError::forbidden("只能为本机构的班期申请等级考核"));
     }
-    let today = state.clock.today();
+    let today = context.clock.today();
     let exam = ExamPlanProposal {
         occupation: class.occupation.clone(),
         level: class.level,
@@ -52,31 +52,31 @@ pub async fn propose(
         class_end_date: class.end_date,
         exam_date: proposal.exam_date,
     };
-    let context = ExamPlanContext {
+    let rules = ExamPlanContext {
         today,
         training_institution: standing(
-            &state.store,
+            &context.store,
             InstitutionKind::Training,
             &class.occupation,
             class.institution_id,
         )
         .await?,
         evaluation_institution: standing(
-            &state.store,
+            &context.store,
             InstitutionKind::Evaluation,
             &class.occupation,
             proposal.evaluation_institution_id,
         )
         .await?,
     };
-    refuse(check_plan(&exam, &context))?;
+    refuse(check_plan(&exam, &rules))?;
     let mut candidates = Vec::new();
     let mut refusals = Vec::new();
-    for entry in state.store.class_roster(class.id).await? {
+    for entry in context.store.class_roster(class.id).await? {
         if !entry.active {
             continue;
         }
-        let facts = certificates_of(&state.store, entry.person_id).await?;
+        let facts = certificates_of(&context.store, entry.person_id).await?;
         match check_candidate(&class.occupation, class.level, &facts) {
             Ok(()) => candidates.push(NewCandidate {
                 person_id: entry.person_id,
@@ -112,16 +112,16 @@ pub async fn propose(
         exam_date: proposal.exam_date,
         candidates,
     };
-    match state
+    match context
         .store
-        .propose_exam_plan(&plan, &actor(state, caller))
+        .propose_exam_plan(&plan, &actor(context, principal))
         .await
     {
         Ok(id) => Ok(id),
         Err(StoreError::Constraint { constraint })
             if constraint == "exam_plans_one_live_per_class" =>
         {
-            Err(AppError::conflict(
+            Err(ServiceError::conflict(
                 "exam_plan_exists",
                 "本班已有待确认或进行中的考核计划",
             ))
@@ -130,15 +130,23 @@ pub async fn propose(
     }
 }
 
-/// The exam plan if the caller's scope holds it; 404 (audited) otherwise.
-pub async fn plan_for(state: &AppState, caller: &Caller, id: i64) -> Result<ExamPlanRow, AppError> {
-    match state.store.exam_plan_in_scope(&scope(caller)?, id).await? {
+/// The exam plan if the principal's scope holds it; 404 (audited) otherwise.
+pub async fn plan_for(
+    context: &Context,
+    principal: &Principal,
+    id: i64,
+) -> Result<ExamPlanRow, ServiceError> {
+    match context
+        .store
+        .exam_plan_in_scope(&scope(principal)?, id)
+        .await?
+    {
         Some(plan) => Ok(plan),
         None => {
             let event = crate::audit::Event::success("access.denied", "exam_plan", id.to_string())
                 .with_outcome(dte_store::AuditOutcome::Denied);
-            crate::audit::record(state, caller, event).await?;
-            Err(AppError::not_found(
+            crate::audit::record(context, principal, event).await?;
+            Err(ServiceError::not_found(
                 "exam_plan_not_found",
                 format!("未找到编号为 {id} 的考核计划"),
             ))
@@ -146,32 +154,34 @@ pub async fn plan_for(state: &AppState, caller: &Caller, id: i64) -> Result<Exam
     }
 }
 
-/// The candidates of a plan the caller may see: a trainee only their own line, everyone else
+/// The candidates of a plan the principal may see: a trainee only their own line, everyone else
 /// (already in the plan's scope) all of them.
 pub async fn visible_candidates(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     plan_id: i64,
-) -> Result<Vec<dte_store::CandidateRow>, AppError> {
-    let own_person = caller
+) -> Result<Vec<dte_store::CandidateRow>, ServiceError> {
+    let own_person = principal
         .user()
         .filter(|user| user.role == dte_domain::Role::Trainee)
         .and_then(|user| user.person_id);
-    let mut candidates = state.store.exam_candidates(plan_id).await?;
+    let mut candidates = context.store.exam_candidates(plan_id).await?;
     candidates.retain(|candidate| own_person.is_none_or(|person| person == candidate.person_id));
     Ok(candidates)
 }
 
-/// The plan, if the caller is its evaluation institution (who agrees, scores and issues).
+/// The plan, if the principal is its evaluation institution (who agrees, scores and issues).
 pub async fn evaluator_plan(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     id: i64,
-) -> Result<ExamPlanRow, AppError> {
-    let plan = plan_for(state, caller, id).await?;
-    let own = caller.user().and_then(|user| user.institution_id);
+) -> Result<ExamPlanRow, ServiceError> {
+    let plan = plan_for(context, principal, id).await?;
+    let own = principal.user().and_then(|user| user.institution_id);
     if own != Some(plan.evaluation_institution_id) {
-        return Err(AppError::forbidden("只有考核计划的评价机构可以进行此操作"));
+        return Err(ServiceError::forbidden(
+            "只有考核计划的评价机构可以进行此操作",
+        ));
     }
     Ok(plan)
 }
@@ -179,12 +189,12 @@ pub async fn evaluator_plan(
 /// The evaluation institution agrees (the plan's rules checked again today) or declines with a
 /// reason.
 pub async fn decide(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     id: i64,
     decline_reason: Option<&str>,
-) -> Result<ExamPlanStatus, AppError> {
-    let plan = evaluator_plan(state, caller, id).await?;
+) -> Result<ExamPlanStatus, ServiceError> {
+    let plan = evaluator_plan(context, principal, id).await?;
     let action = match decline_reason {
         Some(_) => ExamAction::Decline,
         None => ExamAction::Agree,
@@ -193,10 +203,10 @@ pub async fn decide(
     if let Some(reason) = decline_reason
         && reason.trim().is_empty()
     {
-        return Err(AppError::invalid("reason", "请填写拒绝的理由"));
+        return Err(ServiceError::invalid("reason", "请填写拒绝的理由"));
     }
     if action == ExamAction::Agree {
-        let class = class_for(state, caller, plan.class_id).await?;
+        let class = class_for(context, principal, plan.class_id).await?;
         let exam = ExamPlanProposal {
             occupation: plan.occupation.clone(),
             level: plan.level,
@@ -204,31 +214,31 @@ pub async fn decide(
             class_end_date: class.end_date,
             exam_date: plan.exam_date,
         };
-        let context = ExamPlanContext {
-            today: state.clock.today(),
+        let rules = ExamPlanContext {
+            today: context.clock.today(),
             training_institution: standing(
-                &state.store,
+                &context.store,
                 InstitutionKind::Training,
                 &plan.occupation,
                 plan.training_institution_id,
             )
             .await?,
             evaluation_institution: standing(
-                &state.store,
+                &context.store,
                 InstitutionKind::Evaluation,
                 &plan.occupation,
                 plan.evaluation_institution_id,
             )
             .await?,
         };
-        refuse(check_plan(&exam, &context))?;
+        refuse(check_plan(&exam, &rules))?;
     }
     let name = if action == ExamAction::Agree {
         "agree"
     } else {
         "decline"
     };
-    state
+    context
         .store
         .change_exam_plan_status(
             id,
@@ -236,7 +246,7 @@ pub async fn decide(
             to,
             decline_reason.map(str::trim),
             name,
-            &actor(state, caller),
+            &actor(context, principal),
         )
         .await
         .map_err(changed_meanwhile)?;
@@ -246,16 +256,16 @@ pub async fn decide(
 /// Enters (or corrects) a whole score sheet: the exam must have been held, every candidate
 /// of the plan needs a result, and who passes is decided under the day's pass marks.
 pub async fn enter_scores(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     id: i64,
     sheet: &[(i64, SheetResult)],
-) -> Result<ExamPlanRow, AppError> {
-    let plan = evaluator_plan(state, caller, id).await?;
+) -> Result<ExamPlanRow, ServiceError> {
+    let plan = evaluator_plan(context, principal, id).await?;
     transition(plan.status, ExamAction::EnterScores)?;
-    let today = state.clock.today();
+    let today = context.clock.today();
     check_score_entry(plan.exam_date, today).map_err(|violation| violations(vec![violation]))?;
-    let candidates = state.store.exam_candidates(id).await?;
+    let candidates = context.store.exam_candidates(id).await?;
     let mut missing = Vec::new();
     for candidate in &candidates {
         if !sheet
@@ -282,7 +292,7 @@ pub async fn enter_scores(
         }
     }
     refuse(missing)?;
-    let marks = pass_marks(&state.store, today).await?;
+    let marks = pass_marks(&context.store, today).await?;
     let results: Vec<(i64, CandidateResult)> = sheet
         .iter()
         .map(|(person, result)| {
@@ -297,16 +307,16 @@ pub async fn enter_scores(
             (*person, result)
         })
         .collect();
-    state
+    context
         .store
-        .record_exam_scores(id, plan.status, &results, &actor(state, caller))
+        .record_exam_scores(id, plan.status, &results, &actor(context, principal))
         .await
         .map_err(changed_meanwhile)?;
-    plan_for(state, caller, id).await
+    plan_for(context, principal, id).await
 }
 
 /// The pass marks in force on `date` (settings `theory_pass_mark`, `ability_pass_mark`).
-pub async fn pass_marks(store: &Store, date: chrono::NaiveDate) -> Result<PassMarks, AppError> {
+pub async fn pass_marks(store: &Store, date: chrono::NaiveDate) -> Result<PassMarks, ServiceError> {
     let settings = store.settings(date).await?;
     let mark = |key: SettingKey| {
         settings
@@ -318,11 +328,11 @@ pub async fn pass_marks(store: &Store, date: chrono::NaiveDate) -> Result<PassMa
         mark(SettingKey::TheoryPassMark),
         mark(SettingKey::AbilityPassMark),
     )
-    .ok_or_else(|| AppError::internal("pass mark settings outside 0–100"))
+    .ok_or_else(|| ServiceError::internal("pass mark settings outside 0–100"))
 }
 
 /// A person's certificates of both kinds as the candidate rule needs them.
-async fn certificates_of(store: &Store, person_id: i64) -> Result<CandidateFacts, AppError> {
+async fn certificates_of(store: &Store, person_id: i64) -> Result<CandidateFacts, ServiceError> {
     let filter = CertificateFilter {
         person_id: Some(person_id),
         limit: 500,
@@ -353,7 +363,7 @@ async fn standing(
     kind: InstitutionKind,
     occupation: &OccupationCode,
     institution_id: i64,
-) -> Result<InstitutionStanding, AppError> {
+) -> Result<InstitutionStanding, ServiceError> {
     let listing = store
         .institutions(Some(kind), Some(occupation))
         .await?
@@ -373,22 +383,22 @@ async fn standing(
     })
 }
 
-fn transition(status: ExamPlanStatus, action: ExamAction) -> Result<ExamPlanStatus, AppError> {
+fn transition(status: ExamPlanStatus, action: ExamAction) -> Result<ExamPlanStatus, ServiceError> {
     status
         .after(action)
-        .map_err(|error| AppError::conflict("exam_plan_state", error.to_string()))
+        .map_err(|error| ServiceError::conflict("exam_plan_state", error.to_string()))
 }
 
-fn changed_meanwhile(error: StoreError) -> AppError {
+fn changed_meanwhile(error: StoreError) -> ServiceError {
     match error {
         StoreError::Conflict => {
-            AppError::conflict("exam_plan_changed", "考核计划刚被他人修改，请刷新后重试")
+            ServiceError::conflict("exam_plan_changed", "考核计划刚被他人修改，请刷新后重试")
         }
         other => other.into(),
     }
 }
 
-fn refuse(list: Vec<Violation>) -> Result<(), AppError> {
+fn refuse(list: Vec<Violation>) -> Result<(), ServiceError> {
     if list.is_empty() {
         Ok(())
     } else {
@@ -435,24 +445,24 @@ const ID_KIND: &str = "居民身份证";
 /// pattern; the candidate's enrolment photo is printed when there is one. All or nothing: the
 /// certificates, the candidates' numbers and the plan's move to 已发证 are one transaction.
 pub async fn issue_level(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     id: i64,
     issued_on: chrono::NaiveDate,
-) -> Result<Vec<dte_store::CertificateRow>, AppError> {
-    let plan = evaluator_plan(state, caller, id).await?;
+) -> Result<Vec<dte_store::CertificateRow>, ServiceError> {
+    let plan = evaluator_plan(context, principal, id).await?;
     transition(plan.status, ExamAction::Issue)?;
     dte_domain::certificate::check_issue_date(
         CertificateKind::Level,
         issued_on,
         plan.exam_date,
-        state.clock.today(),
+        context.clock.today(),
     )
-    .map_err(|error| AppError::invalid("issued_on", error.to_string()))?;
+    .map_err(|error| ServiceError::invalid("issued_on", error.to_string()))?;
     let pattern =
-        crate::certificates::issue::number_pattern(state, plan.evaluation_institution_id).await?;
+        crate::certificates::issue::number_pattern(context, plan.evaluation_institution_id).await?;
     let mut batch = Vec::new();
-    for candidate in state.store.exam_candidates(id).await? {
+    for candidate in context.store.exam_candidates(id).await? {
         let passed = matches!(
             candidate.result,
             Some(CandidateResult::Sat { passed: true, .. })
@@ -460,7 +470,7 @@ pub async fn issue_level(
         if !passed || candidate.level_certificate_number.is_some() {
             continue;
         }
-        let photo = state
+        let photo = context
             .store
             .documents(candidate.enrolment_id)
             .await?
@@ -479,10 +489,10 @@ pub async fn issue_level(
         ));
     }
     if batch.is_empty() {
-        return Err(AppError::conflict(
+        return Err(ServiceError::conflict(
             "nobody_passed",
             "本次考核没有可以颁发证书的考生：理论和专业能力成绩都达到合格线的考生才能获得证书",
         ));
     }
-    crate::certificates::issue::issue_batch(state, caller, &batch, &pattern).await
+    crate::certificates::issue::issue_batch(context, principal, &batch, &pattern).await
 }

@@ -4,9 +4,9 @@
 
 use super::check_in::session_plan;
 use super::{actor, class_for};
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::AppError;
+use crate::Context;
+use crate::Principal;
+use crate::ServiceError;
 use chrono::{DateTime, Utc};
 use dte_domain::attendance::{
     CheckKind, CorrectionReason, HoursLedger, SessionAttendance, counted_punch, hours_ledger,
@@ -42,7 +42,7 @@ pub struct ClassLedger {
 }
 
 /// The setting `minimum_attendance_percent` in force on the class's last day.
-async fn minimum_attendance_percent(store: &Store, class: &ClassRow) -> Result<u32, AppError> {
+async fn minimum_attendance_percent(store: &Store, class: &ClassRow) -> Result<u32, ServiceError> {
     Ok(store
         .settings(class.end_date)
         .await?
@@ -57,7 +57,7 @@ async fn minimum_attendance_percent(store: &Store, class: &ClassRow) -> Result<u
 async fn online_minutes(
     store: &Store,
     class: &ClassRow,
-) -> Result<HashMap<(i64, i64), u32>, AppError> {
+) -> Result<HashMap<(i64, i64), u32>, ServiceError> {
     Ok(store
         .online_credits_of_class(class.id)
         .await?
@@ -66,29 +66,29 @@ async fn online_minutes(
         .collect())
 }
 
-/// The ledger of every active trainee of a class the caller may see, as of now; a trainee
+/// The ledger of every active trainee of a class the principal may see, as of now; a trainee
 /// sees only their own line.
 pub async fn class_ledger(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     class_id: i64,
-) -> Result<ClassLedger, AppError> {
-    let class = class_for(state, caller, class_id).await?;
-    let own = match caller.user().map(|user| user.scope()) {
+) -> Result<ClassLedger, ServiceError> {
+    let class = class_for(context, principal, class_id).await?;
+    let own = match principal.user().map(|user| user.scope()) {
         Some(Scope::Person(person_id)) => Some(person_id),
         _ => None,
     };
-    ledger_of(state, class, own).await
+    ledger_of(context, class, own).await
 }
 
-/// The ledger of a class as of now, of every active trainee or only of `only`. The caller
+/// The ledger of a class as of now, of every active trainee or only of `only`. The principal
 /// has checked the scope.
 pub async fn ledger_of(
-    state: &AppState,
+    context: &Context,
     class: ClassRow,
     only: Option<i64>,
-) -> Result<ClassLedger, AppError> {
-    ledger_at(&state.store, class, only, state.clock.now()).await
+) -> Result<ClassLedger, ServiceError> {
+    ledger_at(&context.store, class, only, context.clock.now()).await
 }
 
 /// [`ledger_of`] as of `as_of` (also how `dte demo` completes its classes).
@@ -97,7 +97,7 @@ pub async fn ledger_at(
     class: ClassRow,
     only: Option<i64>,
     as_of: DateTime<Utc>,
-) -> Result<ClassLedger, AppError> {
+) -> Result<ClassLedger, ServiceError> {
     let sessions = store.sessions_of_class(class.id).await?;
     let plans: Vec<SessionPlan> = sessions.iter().map(session_plan).collect();
     let percent = minimum_attendance_percent(store, &class).await?;
@@ -154,7 +154,7 @@ pub async fn ledger_at(
                 }
             })
             .collect();
-        let ledger = hours_ledger(&plans, &attendance, percent).map_err(AppError::internal)?;
+        let ledger = hours_ledger(&plans, &attendance, percent).map_err(ServiceError::internal)?;
         trainees.push(TraineeLedger {
             person_id: person,
             name: entry.name,
@@ -184,38 +184,38 @@ pub struct CorrectionRequest {
 
 /// Records a correction by the institution running the class; answers its id.
 pub async fn correct(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     session_id: i64,
     request: &CorrectionRequest,
-) -> Result<i64, AppError> {
+) -> Result<i64, ServiceError> {
     let kind = match request.kind.trim() {
         "in" => "in",
         "out" => "out",
         _ => {
-            return Err(AppError::invalid(
+            return Err(ServiceError::invalid(
                 "kind",
                 "kind 应为 in（签到）或 out（签退）",
             ));
         }
     };
     let reason = CorrectionReason::parse(&request.reason)
-        .map_err(|error| AppError::invalid("reason", error.to_string()))?;
-    let session = state.store.session(session_id).await?.ok_or_else(|| {
-        AppError::not_found(
+        .map_err(|error| ServiceError::invalid("reason", error.to_string()))?;
+    let session = context.store.session(session_id).await?.ok_or_else(|| {
+        ServiceError::not_found(
             "session_not_found",
             format!("未找到编号为 {session_id} 的课次"),
         )
     })?;
-    let class = class_for(state, caller, session.class_id).await?;
-    let user = caller.user();
+    let class = class_for(context, principal, session.class_id).await?;
+    let user = principal.user();
     if user.map(|user| user.role) != Some(Role::TrainingInstitution)
         || user.and_then(|user| user.institution_id) != Some(class.institution_id)
     {
-        return Err(AppError::forbidden("只有开班的培训机构可以更正考勤"));
+        return Err(ServiceError::forbidden("只有开班的培训机构可以更正考勤"));
     }
     if session_plan(&session).delivery == Delivery::Online {
-        return Err(AppError::invalid(
+        return Err(ServiceError::invalid(
             "session",
             "线上课次的学时由学习记录计算，不能更正签到",
         ));
@@ -228,13 +228,13 @@ pub async fn correct(
         present: request.present,
         reason: reason.as_str().to_owned(),
     };
-    match state
+    match context
         .store
-        .correct_attendance(&correction, &actor(state, caller))
+        .correct_attendance(&correction, &actor(context, principal))
         .await
     {
         Ok(id) => Ok(id),
-        Err(StoreError::NotFound) => Err(AppError::invalid(
+        Err(StoreError::NotFound) => Err(ServiceError::invalid(
             "person_id",
             format!("学员（编号 {}）不在本班期的在册名单中", request.person_id),
         )),

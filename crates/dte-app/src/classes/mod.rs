@@ -13,45 +13,49 @@ pub mod plan;
 pub mod recordings;
 pub mod workflow;
 
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::AppError;
+use crate::Context;
+use crate::Principal;
+use crate::ServiceError;
 use dte_domain::Scope;
 use dte_store::{Actor, ClassRow};
 
-/// The signed-in caller's scope, or 401 when there is none (the guard normally prevents it).
-pub fn scope(caller: &Caller) -> Result<Scope, AppError> {
-    caller
+/// The signed-in principal's scope, or 401 when there is none (the guard normally prevents it).
+pub fn scope(principal: &Principal) -> Result<Scope, ServiceError> {
+    principal
         .user()
         .map(|user| user.scope())
-        .ok_or_else(|| AppError::not_found("not_found", "未登录"))
+        .ok_or_else(|| ServiceError::not_found("not_found", "未登录"))
 }
 
-/// The caller as the store's audit entries name them.
-pub fn actor(state: &AppState, caller: &Caller) -> Actor {
-    let user = caller.user();
+/// The principal as the store's audit entries name them.
+pub fn actor(context: &Context, principal: &Principal) -> Actor {
+    let user = principal.user();
     Actor {
-        at: state.clock.now(),
+        at: context.clock.now(),
         user_id: user.map(|user| user.id),
         username: user.map_or_else(|| "anonymous".to_owned(), |user| user.username.clone()),
         role: user
             .map_or("anonymous", |user| user.role.as_str())
             .to_owned(),
-        client_address: caller.address.map(|address| address.to_string()),
-        request_id: caller.request_id.clone(),
+        client_address: principal.address.map(|address| address.to_string()),
+        request_id: principal.request_id.clone(),
     }
 }
 
-/// The class if the caller's scope holds it. A class outside the scope is answered exactly
+/// The class if the principal's scope holds it. A class outside the scope is answered exactly
 /// like a missing one (404, nothing leaked), and the attempt is audited as denied.
-pub async fn class_for(state: &AppState, caller: &Caller, id: i64) -> Result<ClassRow, AppError> {
-    match state.store.class_in_scope(&scope(caller)?, id).await? {
+pub async fn class_for(
+    context: &Context,
+    principal: &Principal,
+    id: i64,
+) -> Result<ClassRow, ServiceError> {
+    match context.store.class_in_scope(&scope(principal)?, id).await? {
         Some(class) => Ok(class),
         None => {
             let event = crate::audit::Event::success("access.denied", "class", id.to_string())
                 .with_outcome(dte_store::AuditOutcome::Denied);
-            crate::audit::record(state, caller, event).await?;
-            Err(AppError::not_found(
+            crate::audit::record(context, principal, event).await?;
+            Err(ServiceError::not_found(
                 "class_not_found",
                 format!("未找到编号为 {id} 的班期"),
             ))

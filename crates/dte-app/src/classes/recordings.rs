@@ -6,11 +6,10 @@
 
 use super::check_in::session_in_scope;
 use super::{actor, class_for, files};
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::AppError;
-use axum::body::Body;
-use axum::http::{HeaderMap, StatusCode};
+use crate::Context;
+use crate::Principal;
+use crate::ServiceError;
+use bytes::Bytes;
 use chrono::NaiveDate;
 use dte_domain::Role;
 use dte_domain::class::Delivery;
@@ -19,6 +18,8 @@ use dte_domain::reference::SettingKey;
 use dte_store::{
     ClassRow, MaterialRow, NewRecording, RecordingRow, RecordingSource, SessionRow, UploadRow,
 };
+use files::{ChunkRange, StoredFile};
+use futures_core::Stream;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -73,7 +74,7 @@ pub struct ReferenceRequest {
     pub content_type: Option<String>,
 }
 
-/// A session and its recording state, for the institution and supervisors.
+/// A session and its recording context, for the institution and supervisors.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionRecordingView {
     pub session_id: i64,
@@ -137,18 +138,18 @@ impl From<&RecordingRow> for RecordingView {
     }
 }
 
-/// The session and its class if the caller is the institution running it.
+/// The session and its class if the principal is the institution running it.
 async fn own_session(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     session_id: i64,
-) -> Result<(SessionRow, ClassRow), AppError> {
-    let (session, class) = session_in_scope(state, caller, session_id).await?;
-    let user = caller.user();
+) -> Result<(SessionRow, ClassRow), ServiceError> {
+    let (session, class) = session_in_scope(context, principal, session_id).await?;
+    let user = principal.user();
     if user.map(|user| user.role) != Some(Role::TrainingInstitution)
         || user.and_then(|user| user.institution_id) != Some(class.institution_id)
     {
-        return Err(AppError::forbidden(
+        return Err(ServiceError::forbidden(
             "只有开班的培训机构可以登记录像和学习资料",
         ));
     }
@@ -156,8 +157,8 @@ async fn own_session(
 }
 
 /// The date until which the class's recordings are kept, with today's settings.
-async fn retention(state: &AppState, class: &ClassRow) -> Result<NaiveDate, AppError> {
-    let settings = state.store.settings(state.clock.today()).await?;
+async fn retention(context: &Context, class: &ClassRow) -> Result<NaiveDate, ServiceError> {
+    let settings = context.store.settings(context.clock.today()).await?;
     let value = |key: SettingKey, default: i64| {
         settings
             .iter()
@@ -169,23 +170,20 @@ async fn retention(state: &AppState, class: &ClassRow) -> Result<NaiveDate, AppE
     Ok(retain_until(class.end_date, months, years))
 }
 
-fn too_large(limit: u64) -> AppError {
-    AppError {
-        status: StatusCode::PAYLOAD_TOO_LARGE,
-        code: "too_large",
-        message: format!("文件过大：最多 {} MiB", limit >> 20),
-        field: Some("size_bytes".into()),
-        violations: Vec::new(),
-    }
+fn too_large(limit: u64) -> ServiceError {
+    ServiceError::too_large("size_bytes", format!("文件过大：最多 {} MiB", limit >> 20))
 }
 
-async fn refuse_second_recording(state: &AppState, session: &SessionRow) -> Result<(), AppError> {
-    let listed = state.store.recordings_of_class(session.class_id).await?;
+async fn refuse_second_recording(
+    context: &Context,
+    session: &SessionRow,
+) -> Result<(), ServiceError> {
+    let listed = context.store.recordings_of_class(session.class_id).await?;
     if listed
         .iter()
         .any(|entry| entry.session.id == session.id && entry.recording.is_some())
     {
-        return Err(AppError::conflict(
+        return Err(ServiceError::conflict(
             "recording_exists",
             format!("课次 {} 已登记录像，不能重复登记", session.id),
         ));
@@ -193,7 +191,7 @@ async fn refuse_second_recording(state: &AppState, session: &SessionRow) -> Resu
     Ok(())
 }
 
-fn video_type(text: &str) -> Result<String, AppError> {
+fn video_type(text: &str) -> Result<String, ServiceError> {
     let text = text.trim().to_ascii_lowercase();
     let valid = text.starts_with("video/")
         && text.len() <= 60
@@ -203,7 +201,7 @@ fn video_type(text: &str) -> Result<String, AppError> {
     if valid {
         Ok(text)
     } else {
-        Err(AppError::invalid(
+        Err(ServiceError::invalid(
             "content_type",
             "只接受视频文件（content_type 应为 video/…，例如 video/mp4）",
         ))
@@ -212,30 +210,33 @@ fn video_type(text: &str) -> Result<String, AppError> {
 
 /// Starts an upload into the data folder.
 pub async fn start_upload(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     session_id: i64,
     request: &UploadRequest,
-) -> Result<UploadState, AppError> {
-    let (session, class) = own_session(state, caller, session_id).await?;
+) -> Result<UploadState, ServiceError> {
+    let (session, class) = own_session(context, principal, session_id).await?;
     let content_type = video_type(&request.content_type)?;
     let file_name = request.file_name.trim();
     if file_name.is_empty() || file_name.chars().count() > 200 {
-        return Err(AppError::invalid("file_name", "文件名应为 1 至 200 个字符"));
+        return Err(ServiceError::invalid(
+            "file_name",
+            "文件名应为 1 至 200 个字符",
+        ));
     }
     let (duration, limit) = match request.purpose.as_str() {
         "recording" => {
-            refuse_second_recording(state, &session).await?;
+            refuse_second_recording(context, &session).await?;
             let seconds = request
                 .duration_seconds
-                .ok_or_else(|| AppError::invalid("duration_seconds", "请填写录像时长（秒）"))?;
+                .ok_or_else(|| ServiceError::invalid("duration_seconds", "请填写录像时长（秒）"))?;
             let seconds = check_duration(seconds)
-                .map_err(|error| AppError::invalid("duration_seconds", error.to_string()))?;
+                .map_err(|error| ServiceError::invalid("duration_seconds", error.to_string()))?;
             (Some(i64::from(seconds)), MAX_RECORDING_BYTES)
         }
         "material" => {
             if session.delivery != Delivery::Online.as_str() {
-                return Err(AppError::invalid(
+                return Err(ServiceError::invalid(
                     "purpose",
                     "线下课次没有在线学习页面，学习资料只能登记到线上课次",
                 ));
@@ -243,14 +244,14 @@ pub async fn start_upload(
             (None, MAX_MATERIAL_BYTES)
         }
         _ => {
-            return Err(AppError::invalid(
+            return Err(ServiceError::invalid(
                 "purpose",
                 "purpose 应为 recording（录像）或 material（学习资料）",
             ));
         }
     };
     if request.size_bytes == 0 {
-        return Err(AppError::invalid("size_bytes", "文件为空"));
+        return Err(ServiceError::invalid("size_bytes", "文件为空"));
     }
     if request.size_bytes > limit {
         return Err(too_large(limit));
@@ -270,13 +271,13 @@ pub async fn start_upload(
             .map(str::trim)
             .filter(|title| !title.is_empty())
             .map(|title| title.chars().take(100).collect()),
-        created_by: caller.user().map(|user| user.id),
-        created_at: state.clock.now(),
+        created_by: principal.user().map(|user| user.id),
+        created_at: context.clock.now(),
         completed_at: None,
     };
-    state
+    context
         .store
-        .create_upload(&upload, &actor(state, caller))
+        .create_upload(&upload, &actor(context, principal))
         .await?;
     Ok(UploadState {
         upload_id: upload.id,
@@ -289,14 +290,18 @@ pub async fn start_upload(
     })
 }
 
-/// The upload if the caller is the institution running its class.
-async fn own_upload(state: &AppState, caller: &Caller, id: &str) -> Result<UploadRow, AppError> {
-    let not_found = || AppError::not_found("upload_not_found", "未找到该上传，请重新开始上传");
+/// The upload if the principal is the institution running its class.
+async fn own_upload(
+    context: &Context,
+    principal: &Principal,
+    id: &str,
+) -> Result<UploadRow, ServiceError> {
+    let not_found = || ServiceError::not_found("upload_not_found", "未找到该上传，请重新开始上传");
     if !files::valid_upload_id(id) {
         return Err(not_found());
     }
-    let upload = state.store.upload(id).await?.ok_or_else(not_found)?;
-    own_session(state, caller, upload.session_id).await?;
+    let upload = context.store.upload(id).await?.ok_or_else(not_found)?;
+    own_session(context, principal, upload.session_id).await?;
     Ok(upload)
 }
 
@@ -306,11 +311,11 @@ fn total(upload: &UploadRow) -> u64 {
 
 /// Where an upload stands (to resume after a lost connection).
 pub async fn upload_state(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     id: &str,
-) -> Result<UploadState, AppError> {
-    let upload = own_upload(state, caller, id).await?;
+) -> Result<UploadState, ServiceError> {
+    let upload = own_upload(context, principal, id).await?;
     let complete = upload.completed_at.is_some();
     Ok(UploadState {
         upload_id: upload.id.clone(),
@@ -318,7 +323,7 @@ pub async fn upload_state(
         received_bytes: if complete {
             total(&upload)
         } else {
-            files::received(&state.data_dir, &upload.id).await
+            files::received(&context.data_dir, &upload.id).await
         },
         chunk_max_bytes: MAX_CHUNK_BYTES,
         complete,
@@ -329,31 +334,41 @@ pub async fn upload_state(
 
 /// Receives a chunk (or the whole file); on the last byte, moves the file into place and
 /// registers it.
-pub async fn receive_chunk(
-    state: &AppState,
-    caller: &Caller,
+pub async fn receive_chunk<E>(
+    context: &Context,
+    principal: &Principal,
     id: &str,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<UploadState, AppError> {
-    let upload = own_upload(state, caller, id).await?;
+    range: Option<ChunkRange>,
+    body: impl Stream<Item = Result<Bytes, E>> + Unpin,
+) -> Result<UploadState, ServiceError> {
+    let upload = own_upload(context, principal, id).await?;
     if upload.completed_at.is_some() {
-        return Err(AppError::conflict("upload_complete", "该文件已上传完成"));
+        return Err(ServiceError::conflict(
+            "upload_complete",
+            "该文件已上传完成",
+        ));
     }
     let size = total(&upload);
-    let range = files::chunk_range(headers, size)?;
+    if let Some(range) = range
+        && (range.end < range.start || range.total != size || range.end >= size)
+    {
+        return Err(ServiceError::invalid(
+            "Content-Range",
+            format!("Content-Range 与上传的文件不符（文件共 {size} 字节，结束位置应小于总长）"),
+        ));
+    }
     let (start, length) = match range {
         Some(range) => (range.start, range.end - range.start + 1),
         None => (0, size),
     };
     if length > MAX_CHUNK_BYTES {
-        return Err(AppError {
+        return Err(ServiceError {
             field: Some("Content-Range".into()),
             ..too_large(MAX_CHUNK_BYTES)
         });
     }
     let outcome =
-        files::append_chunk(&state.data_dir, &upload.id, start, length, size, body).await?;
+        files::append_chunk(&context.data_dir, &upload.id, start, length, size, body).await?;
     let Some(sha256) = outcome.sha256 else {
         return Ok(UploadState {
             upload_id: upload.id,
@@ -365,7 +380,7 @@ pub async fn receive_chunk(
             recording_id: None,
         });
     };
-    let recording_id = register_upload(state, caller, &upload, &sha256).await?;
+    let recording_id = register_upload(context, principal, &upload, &sha256).await?;
     Ok(UploadState {
         upload_id: upload.id,
         size_bytes: size,
@@ -379,11 +394,11 @@ pub async fn receive_chunk(
 
 /// Moves a complete upload into place and registers it as the session's recording or material.
 async fn register_upload(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     upload: &UploadRow,
     sha256: &str,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<i64>, ServiceError> {
     let extension = std::path::Path::new(&upload.file_name)
         .extension()
         .and_then(|extension| extension.to_str())
@@ -402,10 +417,10 @@ async fn register_upload(
         upload.session_id,
         &sha256[..16]
     );
-    files::finish(&state.data_dir, &upload.id, &relative).await?;
-    let actor = actor(state, caller);
+    files::finish(&context.data_dir, &upload.id, &relative).await?;
+    let actor = actor(context, principal);
     if upload.purpose == "recording" {
-        let class = class_for(state, caller, upload.class_id).await?;
+        let class = class_for(context, principal, upload.class_id).await?;
         let recording = NewRecording {
             session_id: upload.session_id,
             class_id: upload.class_id,
@@ -414,14 +429,14 @@ async fn register_upload(
             sha256: sha256.to_owned(),
             size_bytes: total(upload),
             duration_seconds: u32::try_from(upload.duration_seconds.unwrap_or(1)).unwrap_or(1),
-            retain_until: retention(state, &class).await?,
+            retain_until: retention(context, &class).await?,
             upload_id: Some(upload.id.clone()),
         };
-        match state.store.register_recording(&recording, &actor).await {
+        match context.store.register_recording(&recording, &actor).await {
             Ok(id) => Ok(Some(id)),
             Err(error) => {
                 let _ =
-                    tokio::fs::remove_file(files::stored_path(&state.data_dir, &relative)?).await;
+                    tokio::fs::remove_file(files::stored_path(&context.data_dir, &relative)?).await;
                 Err(error.into())
             }
         }
@@ -438,7 +453,7 @@ async fn register_upload(
             size_bytes: upload.total_bytes,
             registered_at: actor.at,
         };
-        state
+        context
             .store
             .set_material(&material, Some(&upload.id), &actor)
             .await?;
@@ -448,28 +463,31 @@ async fn register_upload(
 
 /// Registers a recording kept in external storage by its hash, size and duration.
 pub async fn register_reference(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     session_id: i64,
     request: &ReferenceRequest,
-) -> Result<RecordingView, AppError> {
-    let (session, class) = own_session(state, caller, session_id).await?;
+) -> Result<RecordingView, ServiceError> {
+    let (session, class) = own_session(context, principal, session_id).await?;
     let reference = request.external_ref.trim();
     if reference.is_empty() || reference.chars().count() > 500 {
-        return Err(AppError::invalid(
+        return Err(ServiceError::invalid(
             "external_ref",
             "请填写录像的存放位置（网址或存储编号，最多 500 个字符）",
         ));
     }
     let sha256 = Sha256Hex::parse(&request.sha256)
-        .map_err(|error| AppError::invalid("sha256", error.to_string()))?;
+        .map_err(|error| ServiceError::invalid("sha256", error.to_string()))?;
     if request.size_bytes == 0 {
-        return Err(AppError::invalid("size_bytes", "录像文件大小应大于 0 字节"));
+        return Err(ServiceError::invalid(
+            "size_bytes",
+            "录像文件大小应大于 0 字节",
+        ));
     }
     let duration = check_duration(request.duration_seconds)
-        .map_err(|error| AppError::invalid("duration_seconds", error.to_string()))?;
+        .map_err(|error| ServiceError::invalid("duration_seconds", error.to_string()))?;
     let content_type = video_type(request.content_type.as_deref().unwrap_or("video/mp4"))?;
-    refuse_second_recording(state, &session).await?;
+    refuse_second_recording(context, &session).await?;
     let recording = NewRecording {
         session_id: session.id,
         class_id: class.id,
@@ -478,30 +496,30 @@ pub async fn register_reference(
         sha256: sha256.as_str().to_owned(),
         size_bytes: request.size_bytes,
         duration_seconds: duration,
-        retain_until: retention(state, &class).await?,
+        retain_until: retention(context, &class).await?,
         upload_id: None,
     };
-    let id = state
+    let id = context
         .store
-        .register_recording(&recording, &actor(state, caller))
+        .register_recording(&recording, &actor(context, principal))
         .await?;
-    let stored = state
+    let stored = context
         .store
         .recording(id)
         .await?
-        .ok_or_else(|| AppError::internal("a registered recording is gone"))?;
+        .ok_or_else(|| ServiceError::internal("a registered recording is gone"))?;
     Ok(RecordingView::from(&stored))
 }
 
-/// Every session of a class in the caller's scope with its recording state.
+/// Every session of a class in the principal's scope with its recording context.
 pub async fn class_recordings(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     class_id: i64,
-) -> Result<Vec<SessionRecordingView>, AppError> {
-    class_for(state, caller, class_id).await?;
-    let today = state.clock.today();
-    let listed = state.store.recordings_of_class(class_id).await?;
+) -> Result<Vec<SessionRecordingView>, ServiceError> {
+    class_for(context, principal, class_id).await?;
+    let today = context.clock.today();
+    let listed = context.store.recordings_of_class(class_id).await?;
     Ok(listed
         .iter()
         .map(|entry| SessionRecordingView {
@@ -522,29 +540,27 @@ pub async fn class_recordings(
         .collect())
 }
 
-/// A recording's file if the caller may see its class; the download is audited.
+/// A recording's file if the principal may see its class; the download is audited.
 pub async fn recording_file(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     id: i64,
     download: bool,
-    headers: &HeaderMap,
-) -> Result<axum::response::Response, AppError> {
+    range: Option<&str>,
+) -> Result<StoredFile, ServiceError> {
     let not_found =
-        || AppError::not_found("recording_not_found", format!("未找到编号为 {id} 的录像"));
-    let recording = state.store.recording(id).await?.ok_or_else(not_found)?;
-    class_for(state, caller, recording.class_id).await?;
+        || ServiceError::not_found("recording_not_found", format!("未找到编号为 {id} 的录像"));
+    let recording = context.store.recording(id).await?.ok_or_else(not_found)?;
+    class_for(context, principal, recording.class_id).await?;
     let RecordingSource::File(relative) = &recording.source else {
-        return Err(AppError::conflict(
+        return Err(ServiceError::conflict(
             "recording_external",
             "该录像存放在外部存储，请按登记的位置调阅",
         ));
     };
-    let path = files::stored_path(&state.data_dir, relative)?;
+    let path = files::stored_path(&context.data_dir, relative)?;
     // Every download is audited; a play is audited when it starts (not at every seek).
-    let starts = headers
-        .get(axum::http::header::RANGE)
-        .and_then(|value| value.to_str().ok())
+    let starts = range
         .is_none_or(|range| range.trim() == "bytes=0-" || range.trim().starts_with("bytes=0-"));
     if download || starts {
         let action = if download {
@@ -553,8 +569,8 @@ pub async fn recording_file(
             "recording.play"
         };
         crate::audit::record(
-            state,
-            caller,
+            context,
+            principal,
             crate::audit::Event::success(action, "recording", id.to_string()),
         )
         .await?;
@@ -564,34 +580,37 @@ pub async fn recording_file(
         "recording-{}-session-{}.{extension}",
         recording.id, recording.session_id
     );
-    files::serve(
-        &path,
-        &recording.content_type,
-        headers,
-        download.then_some(name.as_str()),
-    )
-    .await
+    Ok(StoredFile {
+        path,
+        content_type: recording.content_type.clone(),
+        download_name: download.then_some(name),
+    })
 }
 
 /// The learning material of an online session: for its enrolled trainees, the institution and
 /// supervisors in scope.
 pub async fn material_file(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     session_id: i64,
-    headers: &HeaderMap,
-) -> Result<axum::response::Response, AppError> {
-    let (session, class) = session_in_scope(state, caller, session_id).await?;
-    if let Some(dte_domain::Scope::Person(person_id)) = caller.user().map(|user| user.scope())
-        && !state.store.actively_enrolled(class.id, person_id).await?
+) -> Result<StoredFile, ServiceError> {
+    let (session, class) = session_in_scope(context, principal, session_id).await?;
+    if let Some(dte_domain::Scope::Person(person_id)) = principal.user().map(|user| user.scope())
+        && !context.store.actively_enrolled(class.id, person_id).await?
     {
-        return Err(AppError::not_found("not_enrolled", "您未在该班期中学习"));
+        return Err(ServiceError::not_found(
+            "not_enrolled",
+            "您未在该班期中学习",
+        ));
     }
-    let material = state
-        .store
-        .material(session.id)
-        .await?
-        .ok_or_else(|| AppError::not_found("material_not_found", "该课次尚未上传学习资料"))?;
-    let path = files::stored_path(&state.data_dir, &material.file_path)?;
-    files::serve(&path, &material.content_type, headers, None).await
+    let material =
+        context.store.material(session.id).await?.ok_or_else(|| {
+            ServiceError::not_found("material_not_found", "该课次尚未上传学习资料")
+        })?;
+    let path = files::stored_path(&context.data_dir, &material.file_path)?;
+    Ok(StoredFile {
+        path,
+        content_type: material.content_type,
+        download_name: None,
+    })
 }

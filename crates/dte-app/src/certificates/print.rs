@@ -2,8 +2,8 @@
 //! merged into one PDF by a background job whose progress the page polls (htmx, every second).
 
 use super::signing::verification_url;
-use crate::AppState;
-use crate::error::AppError;
+use crate::Context;
+use crate::ServiceError;
 use dte_store::{CertificateDetails, CertificateRow};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -41,8 +41,11 @@ fn training_data(
 }
 
 /// The issuer's seal, if it uploaded one.
-async fn seal_of(state: &AppState, institution_id: i64) -> Result<Option<Arc<[u8]>>, AppError> {
-    Ok(state
+async fn seal_of(
+    context: &Context,
+    institution_id: i64,
+) -> Result<Option<Arc<[u8]>>, ServiceError> {
+    Ok(context
         .store
         .institution_seal(institution_id)
         .await?
@@ -51,14 +54,14 @@ async fn seal_of(state: &AppState, institution_id: i64) -> Result<Option<Arc<[u8
 
 /// One certificate as a PDF (either kind). The level certificate prints the holder's full ID
 /// number, decrypted here for the print only.
-pub async fn render_one(state: &AppState, row: &CertificateRow) -> Result<Vec<u8>, AppError> {
-    let renderer = state.certificates.renderer()?;
-    let seal = seal_of(state, row.issuer_institution_id).await?;
-    let public_url = state.public_url.to_string();
+pub async fn render_one(context: &Context, row: &CertificateRow) -> Result<Vec<u8>, ServiceError> {
+    let renderer = context.certificates.renderer()?;
+    let seal = seal_of(context, row.issuer_institution_id).await?;
+    let public_url = context.public_url.to_string();
     match &row.details {
         CertificateDetails::Training { .. } => {
             let data = training_data(&public_url, row, seal)
-                .ok_or_else(|| AppError::internal("training details missing"))?;
+                .ok_or_else(|| ServiceError::internal("training details missing"))?;
             blocking(move || renderer.render_training(&data)).await
         }
         CertificateDetails::Level {
@@ -66,14 +69,16 @@ pub async fn render_one(state: &AppState, row: &CertificateRow) -> Result<Vec<u8
             photo_document_id,
             ..
         } => {
-            let person = state
+            let person = context
                 .store
                 .person(row.person_id)
                 .await?
-                .ok_or_else(|| AppError::internal("certificate holder missing"))?;
-            let (id_number, _) = person.reveal(&state.keyring).map_err(AppError::internal)?;
+                .ok_or_else(|| ServiceError::internal("certificate holder missing"))?;
+            let (id_number, _) = person
+                .reveal(&context.keyring)
+                .map_err(ServiceError::internal)?;
             let photo = match photo_document_id {
-                Some(id) => state
+                Some(id) => context
                     .store
                     .document(*id)
                     .await?
@@ -99,13 +104,13 @@ pub async fn render_one(state: &AppState, row: &CertificateRow) -> Result<Vec<u8
     }
 }
 
-pub(crate) async fn blocking(
+pub async fn blocking(
     work: impl FnOnce() -> Result<Vec<u8>, dte_pdf::PdfError> + Send + 'static,
-) -> Result<Vec<u8>, AppError> {
+) -> Result<Vec<u8>, ServiceError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)
+        .map_err(ServiceError::internal)?
+        .map_err(ServiceError::internal)
 }
 
 /// A batch print running in the background.
@@ -150,30 +155,30 @@ impl Jobs {
 
 /// Starts printing the class's training certificates into one PDF; answers the job id.
 pub async fn start_class_job(
-    state: &AppState,
+    context: &Context,
     owner: i64,
     class_id: i64,
     rows: Vec<CertificateRow>,
-) -> Result<String, AppError> {
+) -> Result<String, ServiceError> {
     if rows.is_empty() {
-        return Err(AppError::conflict(
+        return Err(ServiceError::conflict(
             "no_certificates",
             "本班期还没有颁发证书",
         ));
     }
-    let renderer = state.certificates.renderer()?;
+    let renderer = context.certificates.renderer()?;
     let mut seals: HashMap<i64, Option<Arc<[u8]>>> = HashMap::new();
     let mut data = Vec::with_capacity(rows.len());
     for row in &rows {
         let seal = match seals.get(&row.issuer_institution_id) {
             Some(seal) => seal.clone(),
             None => {
-                let seal = seal_of(state, row.issuer_institution_id).await?;
+                let seal = seal_of(context, row.issuer_institution_id).await?;
                 seals.insert(row.issuer_institution_id, seal.clone());
                 seal
             }
         };
-        if let Some(certificate) = training_data(&state.public_url, row, seal) {
+        if let Some(certificate) = training_data(&context.public_url, row, seal) {
             data.push(certificate);
         }
     }
@@ -185,7 +190,7 @@ pub async fn start_class_job(
         done: AtomicUsize::new(0),
         outcome: Mutex::new(None),
     });
-    state.certificates.jobs.insert(id.clone(), job.clone());
+    context.certificates.jobs.insert(id.clone(), job.clone());
     tokio::task::spawn_blocking(move || {
         let result = renderer.render_training_batch(&data, &mut |done, _| {
             job.done.store(done, Ordering::Relaxed);

@@ -2,7 +2,7 @@
 //! training certificates (each keeps the hours completion counted, and its date is the day of
 //! completion) and summed per year by `dte_domain::evaluation::continuing_education_hours`.
 
-use crate::error::AppError;
+use crate::ServiceError;
 use dte_domain::Scope;
 use dte_domain::certificate::{CertificateKind, CertificateStatus};
 use dte_domain::evaluation::{CompletedTraining, continuing_education_hours};
@@ -43,8 +43,8 @@ pub struct HoursTraining {
     pub hours: u32,
 }
 
-/// The record of `person` (already checked to be in the caller's scope).
-pub async fn record(store: &Store, person: &PersonRow) -> Result<HoursRecord, AppError> {
+/// The record of `person` (already checked to be in the principal's scope).
+pub async fn record(store: &Store, person: &PersonRow) -> Result<HoursRecord, ServiceError> {
     let filter = CertificateFilter {
         kind: Some(CertificateKind::Training),
         person_id: Some(person.id),
@@ -120,7 +120,7 @@ pub async fn record(store: &Store, person: &PersonRow) -> Result<HoursRecord, Ap
 }
 
 /// The record as an .xlsx workbook.
-pub fn workbook(record: &HoursRecord) -> Result<Vec<u8>, AppError> {
+pub fn workbook(record: &HoursRecord) -> Result<Vec<u8>, ServiceError> {
     use dte_docs::hours::{HoursHolder, HoursTraining as Line, HoursYear as Year, hours_workbook};
     let holder = HoursHolder {
         name: record.name.clone(),
@@ -148,7 +148,7 @@ pub fn workbook(record: &HoursRecord) -> Result<Vec<u8>, AppError> {
                 .collect(),
         })
         .collect();
-    hours_workbook(&holder, &years).map_err(AppError::internal)
+    hours_workbook(&holder, &years).map_err(ServiceError::internal)
 }
 
 /// The record as `dte-pdf` prints it (A4), dated `printed_on`.

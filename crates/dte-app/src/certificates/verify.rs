@@ -1,7 +1,7 @@
 //! Public verification (issue 6 item 4; SPEC's `GET /api/v1/certificates/{number}`): what
 //! anyone may learn of a certificate by its number, with personal data masked; the optional
-//! holder's name that deters enumeration; the signature check of a QR code's address; and the
-//! per-address rate limit.
+//! holder's name that deters enumeration; and the signature check of a QR code's address. The
+//! per-address rate limit is the web layer's (`dte-web/src/rate_limit.rs`).
 //!
 //! **`name`** — without it, the answer shows the masked name (张*) and is the same for
 //! everyone. With it, the name must be the holder's: a wrong name is answered exactly like an
@@ -9,14 +9,10 @@
 //! adds `name_matches: true`. The verification page always asks for it as optional.
 
 use super::signing::{masked_holder, signature_matches};
-use crate::AppState;
-use crate::error::AppError;
+use crate::Context;
+use crate::ServiceError;
 use dte_store::CertificateRow;
 use serde::Serialize;
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 use utoipa::ToSchema;
 
 /// The public answer for one certificate.
@@ -57,11 +53,11 @@ pub struct Query<'a> {
 
 /// Looks a certificate up for the public; `None` for an unknown number or a wrong name.
 pub async fn verify(
-    state: &AppState,
+    context: &Context,
     number: &str,
     query: &Query<'_>,
-) -> Result<Option<Verification>, AppError> {
-    let Some(row) = state.store.certificate_by_number(number).await? else {
+) -> Result<Option<Verification>, ServiceError> {
+    let Some(row) = context.store.certificate_by_number(number).await? else {
         return Ok(None);
     };
     let name = query.name.map(str::trim).filter(|name| !name.is_empty());
@@ -73,7 +69,7 @@ pub async fn verify(
         .map(str::trim)
         .filter(|signature| !signature.is_empty())
         .map(|signature| {
-            if signature_matches(&state.certificates.key, &row, signature) {
+            if signature_matches(&context.certificates.key, &row, signature) {
                 "valid".to_owned()
             } else {
                 "invalid".to_owned()
@@ -102,58 +98,4 @@ fn public_view(row: &CertificateRow, name_given: bool, signature: Option<String>
         issued_on: row.issued_on.to_string(),
         signature,
     }
-}
-
-/// Public look-ups one client address may make per minute: a person checking a few
-/// certificates never meets it; a script walking numbers does.
-pub const PER_MINUTE: u32 = 30;
-
-/// A fixed-window limit of look-ups per client address and minute.
-pub struct RateLimiter {
-    per_minute: u32,
-    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
-}
-
-/// How long a window lasts.
-const WINDOW: Duration = Duration::from_secs(60);
-
-impl RateLimiter {
-    pub fn new(per_minute: u32) -> RateLimiter {
-        RateLimiter {
-            per_minute,
-            windows: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Counts one look-up of `address` now; `Err` with the seconds to wait when over.
-    pub fn check(&self, address: Option<IpAddr>) -> Result<(), u64> {
-        let Some(address) = address else {
-            return Ok(());
-        };
-        let now = Instant::now();
-        let mut windows = self
-            .windows
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if windows.len() > 100_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
-        }
-        let entry = windows.entry(address).or_insert((now, 0));
-        if now.duration_since(entry.0) >= WINDOW {
-            *entry = (now, 0);
-        }
-        if entry.1 >= self.per_minute {
-            let wait = WINDOW.saturating_sub(now.duration_since(entry.0));
-            return Err(wait.as_secs().max(1));
-        }
-        entry.1 += 1;
-        Ok(())
-    }
-}
-
-/// The 429 answer.
-pub fn too_many(wait_seconds: u64) -> AppError {
-    AppError::too_many_requests(format!(
-        "查询过于频繁，请 {wait_seconds} 秒后再试（每个网络地址每分钟可查询的次数有限）"
-    ))
 }

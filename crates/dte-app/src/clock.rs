@@ -1,4 +1,5 @@
-//! The clock handed to handlers, so tests can fix "now". Display uses Asia/Shanghai.
+//! The clock handed to services, so tests can fix "now"; the binary gives it the system's time.
+//! Display uses Asia/Shanghai.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Asia::Shanghai;
@@ -9,11 +10,6 @@ use std::sync::Arc;
 pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
 
 impl Clock {
-    /// The system clock.
-    pub fn system() -> Clock {
-        Clock(Arc::new(Utc::now))
-    }
-
     /// A clock stopped at one instant, for tests.
     pub fn fixed(at: DateTime<Utc>) -> Clock {
         Clock(Arc::new(move || at))

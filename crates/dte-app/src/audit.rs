@@ -1,9 +1,9 @@
 //! Writing the audit trail from the web layer: who (account, role, address, request id), what
 //! (action, entity, id, before/after with personal data masked by the store) and the outcome.
 
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::AppError;
+use crate::Context;
+use crate::Principal;
+use crate::ServiceError;
 use dte_store::{AuditOutcome, NewAuditEntry};
 use serde_json::Value;
 
@@ -45,23 +45,27 @@ impl<'a> Event<'a> {
     }
 }
 
-/// Appends an event for the caller. A write whose audit entry cannot be stored fails: an
+/// Appends an event for the principal. A write whose audit entry cannot be stored fails: an
 /// action that leaves no trace must not look done.
-pub async fn record(state: &AppState, caller: &Caller, event: Event<'_>) -> Result<(), AppError> {
-    record_as(state, caller, None, event).await
+pub async fn record(
+    context: &Context,
+    principal: &Principal,
+    event: Event<'_>,
+) -> Result<(), ServiceError> {
+    record_as(context, principal, None, event).await
 }
 
 /// Appends an event, naming the actor explicitly when the caller is not signed in yet (a
 /// sign-in attempt names the account it tried).
 pub async fn record_as(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     attempted_username: Option<&str>,
     event: Event<'_>,
-) -> Result<(), AppError> {
-    let user = caller.user();
+) -> Result<(), ServiceError> {
+    let user = principal.user();
     let entry = NewAuditEntry {
-        at: state.clock.now(),
+        at: context.clock.now(),
         actor_user_id: user.map(|user| user.id),
         actor_username: user
             .map(|user| user.username.clone())
@@ -71,8 +75,8 @@ pub async fn record_as(
             .map(|user| user.role.as_str())
             .unwrap_or("anonymous")
             .to_owned(),
-        client_address: caller.address.map(|address| address.to_string()),
-        request_id: caller.request_id.clone(),
+        client_address: principal.address.map(|address| address.to_string()),
+        request_id: principal.request_id.clone(),
         action: event.action.to_owned(),
         entity: event.entity.to_owned(),
         entity_id: event.entity_id,
@@ -80,6 +84,6 @@ pub async fn record_as(
         after: event.after,
         outcome: event.outcome,
     };
-    state.store.append_audit(&entry).await?;
+    context.store.append_audit(&entry).await?;
     Ok(())
 }

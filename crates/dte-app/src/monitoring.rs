@@ -1,12 +1,12 @@
 //! Risk flags for supervisors (issue 5, item 6; SPEC step 10 and `GET /api/v1/flags`): the
 //! store gathers the province-wide facts, `dte_domain::flags::detect` finds the patterns, and
-//! this module keeps the flags of the classes the caller may see, optionally of one region or
+//! this module keeps the flags of the classes the principal may see, optionally of one region or
 //! one class, with each class's risk score.
 
-use crate::AppState;
-use crate::auth::Caller;
+use crate::Context;
+use crate::Principal;
+use crate::ServiceError;
 use crate::classes::scope;
-use crate::error::AppError;
 use chrono::TimeDelta;
 use dte_domain::flags::{ClaimedHours, Flag, Thresholds, detect, risk_scores};
 use dte_store::ClassRow;
@@ -32,17 +32,17 @@ pub struct FlagFilter {
     pub class_id: Option<i64>,
 }
 
-/// The flags the caller may see, grouped by class, riskiest class first.
+/// The flags the principal may see, grouped by class, riskiest class first.
 pub async fn flags_in_scope(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     filter: &FlagFilter,
-) -> Result<Vec<ClassFlags>, AppError> {
-    let scope = scope(caller)?;
-    let now = state.clock.now();
-    let since = state.clock.today() - TimeDelta::days(FLAG_WINDOW_DAYS);
-    let mut dataset = state.store.flag_facts(now, since).await?;
-    dataset.claims = claimed_hours(state, since).await?;
+) -> Result<Vec<ClassFlags>, ServiceError> {
+    let scope = scope(principal)?;
+    let now = context.clock.now();
+    let since = context.clock.today() - TimeDelta::days(FLAG_WINDOW_DAYS);
+    let mut dataset = context.store.flag_facts(now, since).await?;
+    dataset.claims = claimed_hours(context, since).await?;
     let flags = detect(&dataset, &Thresholds::DEFAULT);
     let scores: BTreeMap<i64, u32> = risk_scores(&flags).into_iter().collect();
     let mut by_class: BTreeMap<i64, Vec<Flag>> = BTreeMap::new();
@@ -55,7 +55,7 @@ pub async fn flags_in_scope(
     for (class_id, flags) in by_class {
         // A flag of a class outside the scope stays hidden; the store answers None for both
         // a missing class and one the scope may not see.
-        let Some(class) = state.store.class_in_scope(&scope, class_id).await? else {
+        let Some(class) = context.store.class_in_scope(&scope, class_id).await? else {
             continue;
         };
         if filter
@@ -83,22 +83,22 @@ pub async fn flags_in_scope(
 /// certificate whose holder's counted hours fall short of them is flagged — issued on
 /// attendance that was never there, or whose check-ins were voided afterwards.
 async fn claimed_hours(
-    state: &AppState,
+    context: &Context,
     since: chrono::NaiveDate,
-) -> Result<Vec<ClaimedHours>, AppError> {
-    let certified = state.store.certified_trainees(since).await?;
+) -> Result<Vec<ClaimedHours>, ServiceError> {
+    let certified = context.store.certified_trainees(since).await?;
     let mut claims = Vec::with_capacity(certified.len());
     let mut class_ids: Vec<i64> = certified.iter().map(|(class, _)| *class).collect();
     class_ids.dedup();
     for class_id in class_ids {
-        let Some(class) = state
+        let Some(class) = context
             .store
             .class_in_scope(&dte_domain::Scope::Province, class_id)
             .await?
         else {
             continue;
         };
-        let ledger = crate::classes::attendance::ledger_of(state, class, None).await?;
+        let ledger = crate::classes::attendance::ledger_of(context, class, None).await?;
         for (_, person_id) in certified.iter().filter(|(id, _)| *id == class_id) {
             if let Some(line) = ledger
                 .trainees

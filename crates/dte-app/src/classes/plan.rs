@@ -1,7 +1,7 @@
 //! A class plan as a request gives it (JSON or a form), parsed field by field into the
 //! domain's `ClassPlan` and the store's `NewClass`; each bad field is named in Chinese.
 
-use crate::error::{AppError, ErrorDetail};
+use crate::{Detail, ServiceError};
 use chrono::{NaiveDate, NaiveTime};
 use dte_domain::class::{Delivery, Funding, SessionPlan};
 use dte_domain::class_rules::{ClassPlan, Violation};
@@ -93,30 +93,28 @@ pub struct ParsedPlan {
     pub fence_json: String,
 }
 
-fn detail(field: impl Into<String>, message: impl Into<String>) -> ErrorDetail {
-    ErrorDetail {
+fn detail(field: impl Into<String>, message: impl Into<String>) -> Detail {
+    Detail {
         code: "invalid_parameter".into(),
         message: message.into(),
         field: Some(field.into()),
-        violations: Vec::new(),
     }
 }
 
 /// Rule violations as the error details of one 422 answer.
-pub fn violations(list: Vec<Violation>) -> AppError {
-    AppError::violations(
+pub fn violations(list: Vec<Violation>) -> ServiceError {
+    ServiceError::violations(
         list.into_iter()
-            .map(|violation| ErrorDetail {
+            .map(|violation| Detail {
                 code: violation.code.into(),
                 message: violation.message,
                 field: Some(violation.field),
-                violations: Vec::new(),
             })
             .collect(),
     )
 }
 
-fn date(field: &str, text: &str, errors: &mut Vec<ErrorDetail>) -> Option<NaiveDate> {
+fn date(field: &str, text: &str, errors: &mut Vec<Detail>) -> Option<NaiveDate> {
     let parsed = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
     if parsed.is_none() {
         errors.push(detail(
@@ -127,7 +125,7 @@ fn date(field: &str, text: &str, errors: &mut Vec<ErrorDetail>) -> Option<NaiveD
     parsed
 }
 
-fn time(field: &str, text: &str, errors: &mut Vec<ErrorDetail>) -> Option<NaiveTime> {
+fn time(field: &str, text: &str, errors: &mut Vec<Detail>) -> Option<NaiveTime> {
     let text = text.trim();
     let parsed = NaiveTime::parse_from_str(text, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
@@ -141,7 +139,7 @@ fn time(field: &str, text: &str, errors: &mut Vec<ErrorDetail>) -> Option<NaiveT
     parsed
 }
 
-fn point(field: &str, point: Point, errors: &mut Vec<ErrorDetail>) -> Option<LatLon> {
+fn point(field: &str, point: Point, errors: &mut Vec<Detail>) -> Option<LatLon> {
     match LatLon::new(point.lat, point.lon) {
         Ok(point) => Some(point),
         Err(error) => {
@@ -153,7 +151,7 @@ fn point(field: &str, point: Point, errors: &mut Vec<ErrorDetail>) -> Option<Lat
 
 /// Parses every field, collecting every problem; the answer is the plan or one 422 naming
 /// each bad field.
-pub fn parse(input: &ClassInput) -> Result<ParsedPlan, AppError> {
+pub fn parse(input: &ClassInput) -> Result<ParsedPlan, ServiceError> {
     let mut errors = Vec::new();
     let title = input.title.trim().to_owned();
     if title.is_empty() || title.chars().count() > 100 {
@@ -234,7 +232,7 @@ pub fn parse(input: &ClassInput) -> Result<ParsedPlan, AppError> {
             Some(start_date),
             Some(end_date),
         ) if errors.is_empty() => {
-            let fence_json = serde_json::to_string(&input.fence).map_err(AppError::internal)?;
+            let fence_json = serde_json::to_string(&input.fence).map_err(ServiceError::internal)?;
             Ok(ParsedPlan {
                 plan: ClassPlan {
                     occupation,
@@ -254,7 +252,7 @@ pub fn parse(input: &ClassInput) -> Result<ParsedPlan, AppError> {
                 fence_json,
             })
         }
-        _ => Err(AppError::violations(errors)),
+        _ => Err(ServiceError::violations(errors)),
     }
 }
 

@@ -5,9 +5,9 @@
 //! with what the first made, and the answer says plainly whether it counted.
 
 use super::{class_for, plan::FenceInput};
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::{AppError, ErrorDetail};
+use crate::Context;
+use crate::Principal;
+use crate::{Detail, ServiceError};
 use dte_crypto::SessionSecret;
 use dte_domain::attendance::{Attempt, CheckKind, Timing, decide_check};
 use dte_domain::class::{ClassStatus, Delivery, SessionPlan};
@@ -58,7 +58,7 @@ pub struct CheckInAnswer {
 }
 
 /// A stored session as the domain's plan of it (the teacher is not needed by the rules).
-pub(crate) fn session_plan(session: &SessionRow) -> SessionPlan {
+pub fn session_plan(session: &SessionRow) -> SessionPlan {
     SessionPlan {
         date: session.date,
         start: session.start,
@@ -69,69 +69,69 @@ pub(crate) fn session_plan(session: &SessionRow) -> SessionPlan {
     }
 }
 
-/// The session and its class, if the caller's scope holds the class.
-pub(crate) async fn session_in_scope(
-    state: &AppState,
-    caller: &Caller,
+/// The session and its class, if the principal's scope holds the class.
+pub async fn session_in_scope(
+    context: &Context,
+    principal: &Principal,
     session_id: i64,
-) -> Result<(SessionRow, ClassRow), AppError> {
+) -> Result<(SessionRow, ClassRow), ServiceError> {
     let not_found = || {
-        AppError::not_found(
+        ServiceError::not_found(
             "session_not_found",
             format!("未找到编号为 {session_id} 的课次"),
         )
     };
-    let session = state
+    let session = context
         .store
         .session(session_id)
         .await?
         .ok_or_else(not_found)?;
-    let class = class_for(state, caller, session.class_id).await?;
+    let class = class_for(context, principal, session.class_id).await?;
     Ok((session, class))
 }
 
 /// Opens a stored secret envelope.
-fn open_secret(state: &AppState, cipher: &str) -> Result<SessionSecret, AppError> {
-    let hex = state
+fn open_secret(context: &Context, cipher: &str) -> Result<SessionSecret, ServiceError> {
+    let hex = context
         .keyring
         .decrypt(cipher, SECRET_AD)
-        .map_err(AppError::internal)?;
+        .map_err(ServiceError::internal)?;
     SessionSecret::from_hex(&hex)
-        .ok_or_else(|| AppError::internal("stored session secret is not hex"))
+        .ok_or_else(|| ServiceError::internal("stored session secret is not hex"))
 }
 
 /// The session's secret for the classroom display: created on first use, kept encrypted.
-async fn display_secret(state: &AppState, session_id: i64) -> Result<SessionSecret, AppError> {
-    let cipher = match state.store.session_secret(session_id).await? {
+async fn display_secret(context: &Context, session_id: i64) -> Result<SessionSecret, ServiceError> {
+    let cipher = match context.store.session_secret(session_id).await? {
         Some(cipher) => cipher,
         None => {
-            let fresh = state
+            let fresh = context
                 .keyring
                 .encrypt(&SessionSecret::generate().to_hex(), SECRET_AD);
-            state
+            context
                 .store
-                .create_session_secret(session_id, &fresh, state.clock.now())
+                .create_session_secret(session_id, &fresh, context.clock.now())
                 .await?
         }
     };
-    open_secret(state, &cipher)
+    open_secret(context, &cipher)
 }
 
 /// The code to show in the classroom, for the institution running the class.
 pub async fn classroom_code(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     session_id: i64,
-) -> Result<ClassroomCode, AppError> {
-    let (session, class) = session_in_scope(state, caller, session_id).await?;
-    let user = caller.user();
+) -> Result<ClassroomCode, ServiceError> {
+    let (session, class) = session_in_scope(context, principal, session_id).await?;
+    let user = principal.user();
     if user.and_then(|user| user.institution_id) != Some(class.institution_id)
         || user.map(|user| user.role) != Some(Role::TrainingInstitution)
     {
-        return Err(AppError::forbidden("只有开班的培训机构可以显示签到码"));
+        return Err(ServiceError::forbidden("只有开班的培训机构可以显示签到码"));
     }
-    let secret = display_secret(state, session.id).await?;
-    let now = state.clock.now().timestamp();
+    let secret = display_secret(context, session.id).await?;
+    let now = context.clock.now().timestamp();
     Ok(ClassroomCode {
         session_id,
         code: dte_crypto::rotating_code::code_at(&secret, now),
@@ -141,24 +141,24 @@ pub async fn classroom_code(
 
 /// A trainee checks in or out of a session of a class they are enrolled in.
 pub async fn check_in(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     session_id: i64,
     request: &CheckInRequest,
-) -> Result<CheckInAnswer, AppError> {
-    let Some(Scope::Person(person_id)) = caller.user().map(|user| user.scope()) else {
-        return Err(AppError::forbidden("只有学员本人可以签到"));
+) -> Result<CheckInAnswer, ServiceError> {
+    let Some(Scope::Person(person_id)) = principal.user().map(|user| user.scope()) else {
+        return Err(ServiceError::forbidden("只有学员本人可以签到"));
     };
     let kind = match request.kind.trim() {
         "in" => Some(CheckKind::CheckIn),
         "out" => Some(CheckKind::CheckOut),
         other => CheckKind::parse(other),
     }
-    .ok_or_else(|| AppError::invalid("kind", "kind 应为 in（签到）或 out（签退）"))?;
+    .ok_or_else(|| ServiceError::invalid("kind", "kind 应为 in（签到）或 out（签退）"))?;
     let position = LatLon::new(request.lat, request.lon)
-        .map_err(|error| AppError::invalid("lat", error.to_string()))?;
+        .map_err(|error| ServiceError::invalid("lat", error.to_string()))?;
     if !request.accuracy_m.is_finite() || request.accuracy_m < 0.0 {
-        return Err(AppError::invalid(
+        return Err(ServiceError::invalid(
             "accuracy_m",
             "定位精度应为不小于 0 的米数",
         ));
@@ -166,31 +166,32 @@ pub async fn check_in(
     let device_id = request.device_id.trim();
     let key = request.idempotency_key.trim();
     if device_id.is_empty() || device_id.len() > 100 {
-        return Err(AppError::invalid(
+        return Err(ServiceError::invalid(
             "device_id",
             "缺少设备标识，请刷新签到页面后重试",
         ));
     }
     if key.is_empty() || key.len() > 100 {
-        return Err(AppError::invalid(
+        return Err(ServiceError::invalid(
             "idempotency_key",
             "缺少请求标识，请刷新签到页面后重试",
         ));
     }
-    let (session, class) = session_in_scope(state, caller, session_id).await?;
+    let (session, class) = session_in_scope(context, principal, session_id).await?;
     if !matches!(class.status, ClassStatus::Approved | ClassStatus::Running) {
-        return Err(AppError::conflict(
+        return Err(ServiceError::conflict(
             "class_not_running",
             format!("班期当前状态为“{}”，不能签到", class.status.label()),
         ));
     }
-    let fence: FenceInput = serde_json::from_str(&class.fence_json).map_err(AppError::internal)?;
-    let fence = fence.to_fence().map_err(AppError::internal)?;
-    let now = state.clock.now();
+    let fence: FenceInput =
+        serde_json::from_str(&class.fence_json).map_err(ServiceError::internal)?;
+    let fence = fence.to_fence().map_err(ServiceError::internal)?;
+    let now = context.clock.now();
     // A check-in only reads the secret: with none, no code was ever shown, so none is right.
-    let code_accepted = match state.store.session_secret(session.id).await? {
+    let code_accepted = match context.store.session_secret(session.id).await? {
         Some(cipher) => dte_crypto::rotating_code::accepts(
-            &open_secret(state, &cipher)?,
+            &open_secret(context, &cipher)?,
             &request.code,
             now.timestamp(),
         ),
@@ -233,7 +234,7 @@ pub async fn check_in(
         }),
         idempotency_key: format!("{person_id}:{key}"),
     };
-    let outcome = state.check_ins.submit(record).await?;
+    let outcome = context.check_ins.submit(record).await?;
     let label = kind.label();
     match (outcome, &decision) {
         (CheckInOutcome::AlreadyDone { at, .. }, _) => Ok(CheckInAnswer {
@@ -241,7 +242,7 @@ pub async fn check_in(
             outcome: "already".into(),
             message: format!(
                 "您已于 {} {}成功，本次不重复计入",
-                crate::clock::shanghai_time(at),
+                crate::shanghai_time(at),
                 label
             ),
         }),
@@ -259,18 +260,17 @@ pub async fn check_in(
             .into(),
             message: verdict.message(),
         }),
-        (_, Err(refusals)) => Err(AppError::violations(
+        (_, Err(refusals)) => Err(ServiceError::violations(
             refusals
                 .iter()
-                .map(|refusal| ErrorDetail {
+                .map(|refusal| Detail {
                     code: refusal.code().into(),
                     message: format!("{label}未成功：{}", refusal.message()),
                     field: None,
-                    violations: Vec::new(),
                 })
                 .collect(),
         )),
-        (_, Ok(_)) => Err(AppError::internal(
+        (_, Ok(_)) => Err(ServiceError::internal(
             "a refused record for an accepted attempt",
         )),
     }

@@ -2,9 +2,9 @@
 //! trainee the hours ledger (`classes::attendance::ledger_at`), the recorded result, and the domain's verdict
 //! (`dte_domain::completion::assess`) with every reason why not.
 
-use crate::AppState;
+use crate::Context;
+use crate::ServiceError;
 use crate::classes::attendance::ledger_at;
-use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use dte_domain::attendance::HoursLedger;
 use dte_domain::completion::{CompletionFacts, CompletionRefusal, CompletionResult, assess};
@@ -32,10 +32,10 @@ impl TraineeCompletion {
 
 /// The completion of every active trainee of a class, in roster order.
 pub async fn class_completion(
-    state: &AppState,
+    context: &Context,
     class: &ClassRow,
-) -> Result<Vec<TraineeCompletion>, AppError> {
-    class_completion_at(&state.store, class, state.clock.now()).await
+) -> Result<Vec<TraineeCompletion>, ServiceError> {
+    class_completion_at(&context.store, class, context.clock.now()).await
 }
 
 /// [`class_completion`] at `now` (also used by `dte demo`): the class's hours ledger as it
@@ -44,7 +44,7 @@ pub async fn class_completion_at(
     store: &Store,
     class: &ClassRow,
     now: DateTime<Utc>,
-) -> Result<Vec<TraineeCompletion>, AppError> {
+) -> Result<Vec<TraineeCompletion>, ServiceError> {
     // The occupation's 学时要求 at the class's level, from the catalog of its start year.
     let standard_hours =
         crate::classes::workflow::standard_hours(store, class.year, &class.occupation, class.level)

@@ -3,9 +3,9 @@
 
 use super::plan::{ParsedPlan, violations};
 use super::{actor, class_for};
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::AppError;
+use crate::Context;
+use crate::Principal;
+use crate::ServiceError;
 use chrono::Datelike;
 use chrono::NaiveDate;
 use dte_domain::class::{ClassAction, ClassStatus};
@@ -16,13 +16,13 @@ use dte_domain::reference::{InstitutionKind, SettingKey};
 use dte_domain::{Role, Scope};
 use dte_store::{ClassRow, NewClass, QuotaUsage, Store, StoreError};
 
-/// The institution the caller acts for, when they are a training institution's staff.
-fn own_institution(caller: &Caller) -> Result<i64, AppError> {
-    caller
+/// The institution the principal acts for, when they are a training institution's staff.
+fn own_institution(principal: &Principal) -> Result<i64, ServiceError> {
+    principal
         .user()
         .filter(|user| user.role == Role::TrainingInstitution)
         .and_then(|user| user.institution_id)
-        .ok_or_else(|| AppError::forbidden("只有培训机构可以开设和编辑班期"))
+        .ok_or_else(|| ServiceError::forbidden("只有培训机构可以开设和编辑班期"))
 }
 
 /// An occupation's 学时要求 at a level (附件5) in the catalog in force for `year`; `None` when
@@ -89,15 +89,15 @@ pub async fn class_context(
 }
 
 /// [`class_context`] for a request, today; an occupation outside the catalog names its field.
-async fn context(
-    state: &AppState,
+async fn rules_of(
+    context: &Context,
     plan: &ClassPlan,
     institution_id: i64,
-) -> Result<ClassContext, AppError> {
-    class_context(&state.store, plan, institution_id, state.clock.today())
+) -> Result<ClassContext, ServiceError> {
+    class_context(&context.store, plan, institution_id, context.clock.today())
         .await?
         .ok_or_else(|| {
-            AppError::invalid(
+            ServiceError::invalid(
                 "occupation",
                 format!(
                     "职业编码 {} 的{}不在职业目录中",
@@ -130,36 +130,39 @@ fn new_class(parsed: &ParsedPlan, institution_id: i64) -> NewClass {
     }
 }
 
-/// Opens a class as a draft for the caller's institution, if the draft rules hold.
+/// Opens a class as a draft for the principal's institution, if the draft rules hold.
 pub async fn create(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     parsed: &ParsedPlan,
-) -> Result<i64, AppError> {
-    let institution_id = own_institution(caller)?;
-    let context = context(state, &parsed.plan, institution_id).await?;
-    let broken = check_draft(&parsed.plan, &context);
+) -> Result<i64, ServiceError> {
+    let institution_id = own_institution(principal)?;
+    let rules = rules_of(context, &parsed.plan, institution_id).await?;
+    let broken = check_draft(&parsed.plan, &rules);
     if !broken.is_empty() {
         return Err(violations(broken));
     }
-    let id = state
+    let id = context
         .store
-        .create_class(&new_class(parsed, institution_id), &actor(state, caller))
+        .create_class(
+            &new_class(parsed, institution_id),
+            &actor(context, principal),
+        )
         .await?;
     Ok(id)
 }
 
-/// Replaces the plan of the caller's own draft or rejected class.
+/// Replaces the plan of the principal's own draft or rejected class.
 pub async fn update(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     id: i64,
     parsed: &ParsedPlan,
-) -> Result<(), AppError> {
-    let institution_id = own_institution(caller)?;
-    let class = class_for(state, caller, id).await?;
+) -> Result<(), ServiceError> {
+    let institution_id = own_institution(principal)?;
+    let class = class_for(context, principal, id).await?;
     if !class.status.is_editable() {
-        return Err(AppError::conflict(
+        return Err(ServiceError::conflict(
             "not_editable",
             format!(
                 "班期当前状态为“{}”，只有草稿或已驳回的班期可以修改",
@@ -167,17 +170,17 @@ pub async fn update(
             ),
         ));
     }
-    let context = context(state, &parsed.plan, institution_id).await?;
-    let broken = check_draft(&parsed.plan, &context);
+    let rules = rules_of(context, &parsed.plan, institution_id).await?;
+    let broken = check_draft(&parsed.plan, &rules);
     if !broken.is_empty() {
         return Err(violations(broken));
     }
-    state
+    context
         .store
         .update_class(
             id,
             &new_class(parsed, institution_id),
-            &actor(state, caller),
+            &actor(context, principal),
         )
         .await?;
     Ok(())
@@ -187,28 +190,28 @@ pub async fn update(
 fn stored_plan(
     class: &ClassRow,
     sessions: Vec<dte_domain::SessionPlan>,
-) -> Result<ClassPlan, AppError> {
+) -> Result<ClassPlan, ServiceError> {
     let input = super::plan::input_of(class, &sessions);
     Ok(super::plan::parse(&input)?.plan)
 }
 
-/// Performs a state change on a class the caller can see: who may do what is decided here,
-/// whether the state allows it by `ClassStatus::after`, the rules by `class_rules`.
+/// Performs a context change on a class the principal can see: who may do what is decided here,
+/// whether the context allows it by `ClassStatus::after`, the rules by `class_rules`.
 pub async fn act(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     id: i64,
     action: ClassAction,
     reason: Option<&str>,
-) -> Result<ClassStatus, AppError> {
-    let class = class_for(state, caller, id).await?;
-    let role = caller.user().map(|user| user.role);
+) -> Result<ClassStatus, ServiceError> {
+    let class = class_for(context, principal, id).await?;
+    let role = principal.user().map(|user| user.role);
     let allowed = match action {
         ClassAction::Submit | ClassAction::Start | ClassAction::Finish => {
             role == Some(Role::TrainingInstitution)
         }
         // SPEC step 2: a class is approved (or rejected) by the city of its region; the class
-        // is already in the caller's scope, so a city admin here is that city's.
+        // is already in the principal's scope, so a city admin here is that city's.
         ClassAction::Approve | ClassAction::Reject => role == Some(Role::CityAdmin),
         ClassAction::Close => matches!(role, Some(Role::CityAdmin | Role::ProvinceAdmin)),
     };
@@ -223,29 +226,29 @@ pub async fn act(
             }
             _ => format!("您的角色不能{}班期", action.label()),
         };
-        return Err(AppError::forbidden(message));
+        return Err(ServiceError::forbidden(message));
     }
     let next = class
         .status
         .after(action)
-        .map_err(|error| AppError::conflict("invalid_transition", error.to_string()))?;
+        .map_err(|error| ServiceError::conflict("invalid_transition", error.to_string()))?;
     let reason = reason.map(str::trim).filter(|reason| !reason.is_empty());
-    let actor = actor(state, caller);
+    let actor = actor(context, principal);
     match action {
         ClassAction::Submit => {
-            let sessions = state.store.class_sessions(id).await?;
+            let sessions = context.store.class_sessions(id).await?;
             let plan = stored_plan(&class, sessions)?;
-            let context = context(state, &plan, class.institution_id).await?;
-            let broken = check_submission(&plan, &context);
+            let rules = rules_of(context, &plan, class.institution_id).await?;
+            let broken = check_submission(&plan, &rules);
             if !broken.is_empty() {
                 return Err(violations(broken));
             }
         }
         ClassAction::Reject if reason.is_none() => {
-            return Err(AppError::invalid("reason", "驳回班期须填写驳回理由"));
+            return Err(ServiceError::invalid("reason", "驳回班期须填写驳回理由"));
         }
         ClassAction::Approve if class.funding == dte_domain::Funding::Subsidised => {
-            let decision = state
+            let decision = context
                 .store
                 .approve_within_quota(id, &actor, |usage: &QuotaUsage, seats| {
                     check_quota(seats, usage.quota, usage.approved_seats)
@@ -256,22 +259,22 @@ pub async fn act(
         }
         _ => {}
     }
-    state
+    context
         .store
         .change_class_status(id, class.status, next, reason, action.as_str(), &actor)
         .await?;
     Ok(next)
 }
 
-/// The quotas of a year as the caller may see them: the province and inspectors every
+/// The quotas of a year as the principal may see them: the province and inspectors every
 /// region, a city its own.
 pub async fn quotas(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     year: i32,
-) -> Result<Vec<QuotaUsage>, AppError> {
-    let all = state.store.quota_usage(year).await?;
-    Ok(match super::scope(caller)? {
+) -> Result<Vec<QuotaUsage>, ServiceError> {
+    let all = context.store.quota_usage(year).await?;
+    Ok(match super::scope(principal)? {
         Scope::Province => all,
         Scope::Region(region) => all
             .into_iter()
@@ -283,29 +286,29 @@ pub async fn quotas(
 
 /// Sets a region's quota (province only, checked by the route), with a reason.
 pub async fn set_quota(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     year: i32,
     region: &str,
     quota: u32,
     reason: &str,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(AppError::invalid("reason", "调整名额须填写调整理由"));
+        return Err(ServiceError::invalid("reason", "调整名额须填写调整理由"));
     }
     if quota > 100_000 {
-        return Err(AppError::invalid(
+        return Err(ServiceError::invalid(
             "quota",
             "名额应为 0 至 100000 之间的整数",
         ));
     }
-    state
+    context
         .store
-        .set_region_quota(year, region, quota, reason, &actor(state, caller))
+        .set_region_quota(year, region, quota, reason, &actor(context, principal))
         .await
         .map_err(|error| match error {
-            dte_store::StoreError::NotFound => AppError::not_found(
+            dte_store::StoreError::NotFound => ServiceError::not_found(
                 "region_not_found",
                 format!("没有地区“{region}”的 {year} 年名额"),
             ),

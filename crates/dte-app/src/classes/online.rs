@@ -4,9 +4,9 @@
 //! share at half), and the random presence confirmations drawn by `presence_check_schedule`.
 
 use super::check_in::{session_in_scope, session_plan};
-use crate::AppState;
-use crate::auth::Caller;
-use crate::error::AppError;
+use crate::Context;
+use crate::Principal;
+use crate::ServiceError;
 use chrono::{DateTime, Utc};
 use dte_domain::Scope;
 use dte_domain::attendance::{
@@ -64,23 +64,23 @@ pub struct PresenceAnswer {
 }
 
 /// The trainee's person id, or 403 for anyone else.
-fn trainee(caller: &Caller) -> Result<i64, AppError> {
-    match caller.user().map(|user| user.scope()) {
+fn trainee(principal: &Principal) -> Result<i64, ServiceError> {
+    match principal.user().map(|user| user.scope()) {
         Some(Scope::Person(person_id)) => Ok(person_id),
-        _ => Err(AppError::forbidden("只有学员本人可以在线学习")),
+        _ => Err(ServiceError::forbidden("只有学员本人可以在线学习")),
     }
 }
 
-/// The online session and its class, if the caller is actively enrolled in it.
+/// The online session and its class, if the principal is actively enrolled in it.
 pub async fn learner_session(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     session_id: i64,
-) -> Result<(i64, SessionRow, ClassRow), AppError> {
-    let person_id = trainee(caller)?;
-    let (session, class) = session_in_scope(state, caller, session_id).await?;
-    if !state.store.actively_enrolled(class.id, person_id).await? {
-        return Err(AppError::not_found(
+) -> Result<(i64, SessionRow, ClassRow), ServiceError> {
+    let person_id = trainee(principal)?;
+    let (session, class) = session_in_scope(context, principal, session_id).await?;
+    if !context.store.actively_enrolled(class.id, person_id).await? {
+        return Err(ServiceError::not_found(
             "not_enrolled",
             format!("您未在编号为 {} 的班期中学习（未报名或已退出）", class.id),
         ));
@@ -91,50 +91,50 @@ pub async fn learner_session(
 /// Takes a heartbeat at the server's time, and answers the credit so far with any presence
 /// confirmation that is due.
 pub async fn heartbeat(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     session_id: i64,
     request: &HeartbeatRequest,
-) -> Result<LearningState, AppError> {
+) -> Result<LearningState, ServiceError> {
     let page_id = request.page_id.trim();
     if page_id.is_empty() || page_id.len() > 100 {
-        return Err(AppError::invalid(
+        return Err(ServiceError::invalid(
             "page_id",
             "缺少页面标识，请刷新学习页面后重试",
         ));
     }
-    let (person_id, session, class) = learner_session(state, caller, session_id).await?;
+    let (person_id, session, class) = learner_session(context, principal, session_id).await?;
     if !matches!(class.status, ClassStatus::Approved | ClassStatus::Running) {
-        return Err(AppError::conflict(
+        return Err(ServiceError::conflict(
             "class_not_running",
             format!("班期当前状态为“{}”，不能计入学习时长", class.status.label()),
         ));
     }
-    let now = state.clock.now();
+    let now = context.clock.now();
     if let Err(refusal) = decide_heartbeat(&session_plan(&session), now) {
-        return Err(AppError {
+        return Err(ServiceError {
             code: refusal.code(),
-            ..AppError::invalid("session_id", refusal.message())
+            ..ServiceError::invalid("session_id", refusal.message())
         });
     }
-    state
+    context
         .store
         .record_heartbeat(session.id, person_id, now, request.visible, page_id)
         .await?;
-    learning_state(state, caller, person_id, &session, request.visible).await
+    learning_state(context, principal, person_id, &session, request.visible).await
 }
 
 /// The credit so far and the open presence confirmation; asks the next one when it is due and
 /// `may_ask` (the page is visible and beating).
 pub async fn learning_state(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     person_id: i64,
     session: &SessionRow,
     may_ask: bool,
-) -> Result<LearningState, AppError> {
-    let now = state.clock.now();
-    let learning: OnlineLearning = state
+) -> Result<LearningState, ServiceError> {
+    let now = context.clock.now();
+    let learning: OnlineLearning = context
         .store
         .online_learning(session.id, person_id, session.hours)
         .await?;
@@ -150,7 +150,7 @@ pub async fn learning_state(
                 .try_into()
                 .unwrap_or([0; 8]),
         );
-        let seed = state
+        let seed = context
             .store
             .presence_seed(session.id, person_id, fresh, now)
             .await?;
@@ -158,9 +158,9 @@ pub async fn learning_state(
         let seconds_heard = learning.credit.minutes_heard.saturating_mul(60);
         if presence_check_due(&schedule, learning.checks.len(), seconds_heard) {
             let ordinal = i64::try_from(learning.checks.len()).unwrap_or(i64::MAX);
-            let actor = super::actor(state, caller);
+            let actor = super::actor(context, principal);
             open = Some(
-                state
+                context
                     .store
                     .ask_presence_check(session.id, person_id, ordinal, &actor)
                     .await?,
@@ -183,26 +183,26 @@ pub async fn learning_state(
 
 /// The trainee answers their presence confirmation now.
 pub async fn answer(
-    state: &AppState,
-    caller: &Caller,
+    context: &Context,
+    principal: &Principal,
     check_id: i64,
-) -> Result<PresenceAnswer, AppError> {
-    let person_id = trainee(caller)?;
-    let actor = super::actor(state, caller);
-    let row = match state
+) -> Result<PresenceAnswer, ServiceError> {
+    let person_id = trainee(principal)?;
+    let actor = super::actor(context, principal);
+    let row = match context
         .store
         .answer_presence_check(check_id, person_id, &actor)
         .await
     {
         Ok(row) => row,
         Err(dte_store::StoreError::NotFound) => {
-            return Err(AppError::not_found(
+            return Err(ServiceError::not_found(
                 "presence_check_not_found",
                 format!("未找到编号为 {check_id} 的在线确认"),
             ));
         }
         Err(dte_store::StoreError::Conflict) => {
-            return Err(AppError::conflict(
+            return Err(ServiceError::conflict(
                 "presence_check_answered",
                 "该在线确认已作答，无需重复确认",
             ));
