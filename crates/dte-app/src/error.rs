@@ -10,6 +10,8 @@ pub enum ErrorKind {
     Invalid,
     /// The request broke rules of the plan; every violation is listed.
     Refused,
+    /// Nobody is signed in, or the credentials are wrong.
+    Unauthenticated,
     /// The principal may not do this.
     Forbidden,
     /// No such record in the principal's scope (a record outside it looks the same).
@@ -87,6 +89,11 @@ impl ServiceError {
     /// The record is not in a state that allows this.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> ServiceError {
         ServiceError::new(ErrorKind::Conflict, code, message)
+    }
+
+    /// Not signed in, or wrong credentials.
+    pub fn unauthenticated(code: &'static str, message: impl Into<String>) -> ServiceError {
+        ServiceError::new(ErrorKind::Unauthenticated, code, message)
     }
 
     /// The principal may not do this; the message says why.

@@ -4,6 +4,7 @@
 //! their training certificates. No rule is written here; handlers call these functions.
 
 pub mod hours;
+pub mod sheet;
 
 use crate::Context;
 use crate::Principal;

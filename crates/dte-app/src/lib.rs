@@ -12,6 +12,7 @@
 //! plans, scores, level certificates, continuing-education hours) and `monitoring` (the live
 //! monitor and the risk flags).
 
+pub mod accounts;
 pub mod audit;
 pub mod certificates;
 pub mod classes;
@@ -46,6 +47,8 @@ pub struct Context {
     /// The certificate signing key (from outside the database), the PDF renderer and the
     /// batch-print jobs.
     pub certificates: Arc<certificates::Services>,
+    /// Password hashing, session lifetimes and the lockout after failures.
+    pub accounts: Arc<accounts::Settings>,
 }
 
 impl std::fmt::Debug for Context {

@@ -192,7 +192,7 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("GET", "/api/v1/classes/{id}/roster.xlsx", Roles(ROSTER_READERS), get(api::enrolments::export_xlsx)),
         route("GET", "/api/v1/classes/{id}/roster.csv", Roles(ROSTER_READERS), get(api::enrolments::export_csv)),
         route("GET", "/api/v1/roster-template.xlsx", Roles(TRAINING), get(api::enrolments::template)),
-        route("POST", "/api/v1/enrolments/{id}/documents", Roles(TRAINING), post(api::documents::upload).layer(axum::extract::DefaultBodyLimit::max(api::documents::MAX_DOCUMENT_BYTES + 64 * 1024))),
+        route("POST", "/api/v1/enrolments/{id}/documents", Roles(TRAINING), post(api::documents::upload).layer(axum::extract::DefaultBodyLimit::max(dte_app::classes::documents::MAX_DOCUMENT_BYTES + 64 * 1024))),
         route("GET", "/api/v1/enrolments/{id}/documents", Roles(ROSTER_READERS), get(api::documents::list)),
         route("GET", "/api/v1/documents/{id}", Roles(ROSTER_READERS), get(api::documents::download)),
         route("GET", "/api/v1/sessions/{id}/code", Roles(TRAINING), get(api::check_ins::code)),

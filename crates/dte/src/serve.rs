@@ -68,6 +68,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         certificates: Arc::new(dte_app::certificates::Services::new(
             crate::keys::load_certificate_key(&config.data_dir)?,
         )),
+        accounts: Arc::new(dte_app::accounts::Settings::new()),
     };
     let state = AppState {
         context,

@@ -94,3 +94,35 @@ pub fn may_revoke(principal: &Principal, row: &CertificateRow) -> bool {
         _ => false,
     })
 }
+
+/// Revokes a certificate in the principal's scope, with the reason and the day it takes
+/// effect; verification shows it at once. Only its issuer or the province may.
+pub async fn revoke(
+    context: &Context,
+    principal: &Principal,
+    number: &str,
+    reason: &str,
+    on: chrono::NaiveDate,
+) -> Result<CertificateRow, ServiceError> {
+    let row = certificate_for(context, principal, number).await?;
+    if !may_revoke(principal, &row) {
+        return Err(ServiceError::forbidden(
+            "只有颁发该证书的机构或省人社厅可以撤销证书",
+        ));
+    }
+    let reason = dte_domain::certificate::RevocationReason::parse(reason)
+        .map_err(|error| ServiceError::invalid("reason", error.to_string()))?;
+    let actor = crate::classes::actor(context, principal);
+    match context
+        .store
+        .revoke_certificate(&row.number, &reason, on, &actor)
+        .await
+    {
+        Ok(revoked) => Ok(revoked),
+        Err(dte_store::StoreError::Conflict) => Err(ServiceError::conflict(
+            "already_revoked",
+            format!("证书 {} 已被撤销", row.number),
+        )),
+        Err(error) => Err(error.into()),
+    }
+}

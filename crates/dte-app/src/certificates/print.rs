@@ -217,3 +217,103 @@ impl Job {
             .clone()
     }
 }
+
+/// One certificate in the principal's scope as its PDF; every print is audited.
+pub async fn print_one(
+    context: &Context,
+    principal: &crate::Principal,
+    number: &str,
+) -> Result<(CertificateRow, Vec<u8>), ServiceError> {
+    let row = super::certificate_for(context, principal, number).await?;
+    let bytes = render_one(context, &row).await?;
+    let event = crate::audit::Event::success("certificate.print", "certificate", &row.number);
+    crate::audit::record(context, principal, event).await?;
+    Ok((row, bytes))
+}
+
+/// Starts printing a class's training certificates as one PDF (its own class only); the
+/// job's id, which only the same account can follow.
+pub async fn start_print(
+    context: &Context,
+    principal: &crate::Principal,
+    id: i64,
+) -> Result<String, ServiceError> {
+    let class = super::issue::own_class(context, principal, id).await?;
+    let mut rows = context
+        .store
+        .certificates_in_scope(
+            &crate::classes::scope(principal)?,
+            &dte_store::CertificateFilter {
+                kind: Some(dte_domain::certificate::CertificateKind::Training),
+                class_id: Some(class.id),
+                limit: dte_store::CERTIFICATE_PAGE_MAX,
+                ..dte_store::CertificateFilter::default()
+            },
+        )
+        .await?;
+    rows.reverse();
+    let owner = principal.user().map_or(0, |user| user.id);
+    let job = start_class_job(context, owner, class.id, rows).await?;
+    let event = crate::audit::Event::success("certificate.print_class", "class", id.to_string());
+    crate::audit::record(context, principal, event).await?;
+    Ok(job)
+}
+
+/// Where a batch print stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    Running,
+    Finished,
+    Failed,
+}
+
+/// A batch print's progress, for the account that started it.
+#[derive(Debug, Clone)]
+pub struct JobProgress {
+    pub class_id: i64,
+    pub done: usize,
+    pub total: usize,
+    pub state: JobState,
+}
+
+/// The progress of the principal's own job.
+pub fn job_progress(
+    context: &Context,
+    principal: &crate::Principal,
+    id: &str,
+) -> Result<JobProgress, ServiceError> {
+    let owner = principal.user().map_or(0, |user| user.id);
+    let job = context
+        .certificates
+        .jobs
+        .get(id, owner)
+        .ok_or_else(|| ServiceError::not_found("job_not_found", "未找到该打印任务"))?;
+    let state = match job.outcome() {
+        None => JobState::Running,
+        Some(Ok(_)) => JobState::Finished,
+        Some(Err(_)) => JobState::Failed,
+    };
+    Ok(JobProgress {
+        class_id: job.class_id,
+        done: job.done(),
+        total: job.total,
+        state,
+    })
+}
+
+/// The merged PDF of the principal's finished job, with its class.
+pub fn finished_pdf(
+    context: &Context,
+    principal: &crate::Principal,
+    id: &str,
+) -> Result<(i64, Arc<Vec<u8>>), ServiceError> {
+    let owner = principal.user().map_or(0, |user| user.id);
+    let job = context.certificates.jobs.get(id, owner);
+    match job.as_ref().map(|job| (job.class_id, job.outcome())) {
+        Some((class_id, Some(Ok(bytes)))) => Ok((class_id, bytes)),
+        _ => Err(ServiceError::not_found(
+            "job_not_found",
+            "打印任务不存在或尚未完成",
+        )),
+    }
+}

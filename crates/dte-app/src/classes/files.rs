@@ -2,7 +2,7 @@
 //! its SHA-256 is computed, resumable at the bytes already received, then moved into place
 //! atomically. Serving a stored file over HTTP (with Range) is the web layer's.
 //!
-//! The hash context of an upload in progress is kept in memory beside its temporary file; when
+//! The hash state of an upload in progress is kept in memory beside its temporary file; when
 //! the two disagree (a chunk cut off mid-way, a restart), the hash is recomputed from the file,
 //! so the stored SHA-256 is always that of the bytes on disk.
 

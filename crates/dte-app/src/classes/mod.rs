@@ -6,11 +6,13 @@
 
 pub mod attendance;
 pub mod check_in;
+pub mod documents;
 pub mod enrol;
 pub mod files;
 pub mod online;
 pub mod plan;
 pub mod recordings;
+pub mod roster;
 pub mod workflow;
 
 use crate::Context;

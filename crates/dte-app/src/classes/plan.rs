@@ -256,16 +256,19 @@ pub fn parse(input: &ClassInput) -> Result<ParsedPlan, ServiceError> {
     }
 }
 
-/// The stored plan as the input that would recreate it (for the edit form and the API).
-pub fn input_of(class: &dte_store::ClassRow, sessions: &[SessionPlan]) -> ClassInput {
-    let fence = serde_json::from_str(&class.fence_json).unwrap_or(FenceInput::Circle {
-        center: Point {
-            lat: class.venue_lat,
-            lon: class.venue_lon,
-        },
-        radius_m: 100.0,
-    });
-    ClassInput {
+/// The stored plan as the input that would recreate it (for the edit form and the API). A
+/// stored fence that does not read is an error naming the class, never a made-up circle.
+pub fn input_of(
+    class: &dte_store::ClassRow,
+    sessions: &[SessionPlan],
+) -> Result<ClassInput, ServiceError> {
+    let fence = serde_json::from_str(&class.fence_json).map_err(|error| {
+        ServiceError::internal(format!(
+            "class {}: the stored fence does not read: {error}",
+            class.id
+        ))
+    })?;
+    Ok(ClassInput {
         title: class.title.clone(),
         occupation: class.occupation.as_str().to_owned(),
         direction: class.direction.clone(),
@@ -292,5 +295,5 @@ pub fn input_of(class: &dte_store::ClassRow, sessions: &[SessionPlan]) -> ClassI
                 teacher: session.teacher.clone(),
             })
             .collect(),
-    }
+    })
 }

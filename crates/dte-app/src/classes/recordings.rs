@@ -74,7 +74,7 @@ pub struct ReferenceRequest {
     pub content_type: Option<String>,
 }
 
-/// A session and its recording context, for the institution and supervisors.
+/// A session and its recording state, for the institution and supervisors.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionRecordingView {
     pub session_id: i64,
@@ -511,7 +511,7 @@ pub async fn register_reference(
     Ok(RecordingView::from(&stored))
 }
 
-/// Every session of a class in the principal's scope with its recording context.
+/// Every session of a class in the principal's scope with its recording state.
 pub async fn class_recordings(
     context: &Context,
     principal: &Principal,

@@ -191,12 +191,12 @@ fn stored_plan(
     class: &ClassRow,
     sessions: Vec<dte_domain::SessionPlan>,
 ) -> Result<ClassPlan, ServiceError> {
-    let input = super::plan::input_of(class, &sessions);
+    let input = super::plan::input_of(class, &sessions)?;
     Ok(super::plan::parse(&input)?.plan)
 }
 
-/// Performs a context change on a class the principal can see: who may do what is decided here,
-/// whether the context allows it by `ClassStatus::after`, the rules by `class_rules`.
+/// Performs a state change on a class the principal can see: who may do what is decided here,
+/// whether the state allows it by `ClassStatus::after`, the rules by `class_rules`.
 pub async fn act(
     context: &Context,
     principal: &Principal,

@@ -181,3 +181,38 @@ pub fn printable(record: &HoursRecord, printed_on: chrono::NaiveDate) -> dte_pdf
             .collect(),
     }
 }
+
+/// The principal's own hours record: only a trainee has one.
+pub async fn own_record(
+    context: &crate::Context,
+    principal: &crate::Principal,
+) -> Result<HoursRecord, ServiceError> {
+    let id = principal
+        .user()
+        .and_then(|user| user.person_id)
+        .ok_or_else(|| ServiceError::forbidden("只有学员本人可以查看自己的学时"))?;
+    person_record(context, principal, id).await
+}
+
+/// A person's hours record, if the principal's scope holds the person.
+pub async fn person_record(
+    context: &crate::Context,
+    principal: &crate::Principal,
+    id: i64,
+) -> Result<HoursRecord, ServiceError> {
+    let person = context
+        .store
+        .person_in_scope(&crate::classes::scope(principal)?, id)
+        .await?
+        .ok_or_else(|| {
+            ServiceError::not_found("person_not_found", format!("未找到编号为 {id} 的学员"))
+        })?;
+    record(&context.store, &person).await
+}
+
+/// The record as the printable A4 PDF, dated today.
+pub async fn pdf(context: &crate::Context, record: &HoursRecord) -> Result<Vec<u8>, ServiceError> {
+    let renderer = context.certificates.renderer()?;
+    let printable = printable(record, context.clock.today());
+    crate::certificates::print::blocking(move || renderer.render_hours(&printable)).await
+}

@@ -13,9 +13,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use dte_app::certificates::{self, issue, print, signing, verify};
-use dte_app::classes::{actor, class_for, scope};
+use dte_app::classes::{class_for, scope};
 use dte_domain::CertificateKind;
-use dte_domain::certificate::RevocationReason;
 use dte_store::CertificateFilter;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -142,10 +141,7 @@ pub async fn pdf(
     Extension(caller): Extension<Caller>,
     Path(number): Path<String>,
 ) -> Result<Response, AppError> {
-    let row = certificates::certificate_for(&state, &caller, &number).await?;
-    let bytes = print::render_one(&state, &row).await?;
-    let event = dte_app::audit::Event::success("certificate.print", "certificate", &row.number);
-    dte_app::audit::record(&state, &caller, event).await?;
+    let (row, bytes) = print::print_one(&state, &caller, &number).await?;
     Ok(pdf_response(bytes, &format!("{}.pdf", row.number)))
 }
 
@@ -213,27 +209,9 @@ pub async fn revoke(
     Path(number): Path<String>,
     AppJson(input): AppJson<RevocationInput>,
 ) -> Result<Json<CertificateItem>, AppError> {
-    let row = certificates::certificate_for(&state, &caller, &number).await?;
-    if !certificates::may_revoke(&caller, &row) {
-        return Err(AppError::forbidden(
-            "只有颁发该证书的机构或省人社厅可以撤销证书",
-        ));
-    }
-    let reason = RevocationReason::parse(&input.reason)
-        .map_err(|error| AppError::invalid("reason", error.to_string()))?;
     let on = input.revoked_on.unwrap_or_else(|| state.clock.today());
-    match state
-        .store
-        .revoke_certificate(&row.number, &reason, on, &actor(&state, &caller))
-        .await
-    {
-        Ok(revoked) => Ok(Json(CertificateItem::from(&revoked))),
-        Err(dte_store::StoreError::Conflict) => Err(AppError::conflict(
-            "already_revoked",
-            format!("证书 {} 已被撤销", row.number),
-        )),
-        Err(error) => Err(error.into()),
-    }
+    let revoked = certificates::revoke(&state, &caller, &number, &input.reason, on).await?;
+    Ok(Json(CertificateItem::from(&revoked)))
 }
 
 /// A class's completion: every active trainee's hours, result and whether they may be
@@ -358,52 +336,24 @@ pub async fn print_class(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<(axum::http::StatusCode, Json<PrintJob>), AppError> {
-    let job = start_print(&state, &caller, id).await?;
+    let job = print::start_print(&state, &caller, id).await?;
     let shown = print_job(&state, &caller, &job)?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(shown)))
 }
 
 /// Starts a class's batch print for the caller; answers the job id.
-pub async fn start_print(state: &AppState, caller: &Caller, id: i64) -> Result<String, AppError> {
-    let class = issue::own_class(state, caller, id).await?;
-    let rows = state
-        .store
-        .certificates_in_scope(
-            &scope(caller)?,
-            &CertificateFilter {
-                kind: Some(CertificateKind::Training),
-                class_id: Some(class.id),
-                limit: dte_store::CERTIFICATE_PAGE_MAX,
-                ..CertificateFilter::default()
-            },
-        )
-        .await?;
-    let mut rows = rows;
-    rows.reverse();
-    let owner = caller.user().map_or(0, |user| user.id);
-    let job = print::start_class_job(state, owner, class.id, rows).await?;
-    let event = dte_app::audit::Event::success("certificate.print_class", "class", id.to_string());
-    dte_app::audit::record(state, caller, event).await?;
-    Ok(job)
-}
-
 /// A job's progress as the API shows it.
 pub fn print_job(state: &AppState, caller: &Caller, id: &str) -> Result<PrintJob, AppError> {
-    let owner = caller.user().map_or(0, |user| user.id);
-    let job = state
-        .certificates
-        .jobs
-        .get(id, owner)
-        .ok_or_else(|| AppError::not_found("job_not_found", "未找到该打印任务"))?;
-    let (state_text, pdf) = match job.outcome() {
-        None => ("running", None),
-        Some(Ok(_)) => ("finished", Some(format!("/api/v1/print-jobs/{id}/pdf"))),
-        Some(Err(_)) => ("failed", None),
+    let job = print::job_progress(state, caller, id)?;
+    let (state_text, pdf) = match job.state {
+        print::JobState::Running => ("running", None),
+        print::JobState::Finished => ("finished", Some(format!("/api/v1/print-jobs/{id}/pdf"))),
+        print::JobState::Failed => ("failed", None),
     };
     Ok(PrintJob {
         id: id.to_owned(),
         class_id: job.class_id,
-        done: job.done(),
+        done: job.done,
         total: job.total,
         state: state_text.to_owned(),
         pdf,
@@ -437,15 +387,7 @@ pub async fn job_pdf(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let owner = caller.user().map_or(0, |user| user.id);
-    let job = state.certificates.jobs.get(&id, owner);
-    let Some(Some(Ok(bytes))) = job.as_ref().map(|job| job.outcome()) else {
-        return Err(AppError::not_found(
-            "job_not_found",
-            "打印任务不存在或尚未完成",
-        ));
-    };
-    let class_id = job.map_or(0, |job| job.class_id);
+    let (class_id, bytes) = print::finished_pdf(&state, &caller, &id)?;
     Ok(pdf_response(
         bytes.as_ref().clone(),
         &format!("class-{class_id}-certificates.pdf"),

@@ -110,7 +110,7 @@ pub async fn show(
 ) -> Result<Json<ClassDetail>, AppError> {
     let class = class_for(&state, &caller, id).await?;
     let sessions = state.store.class_sessions(id).await?;
-    Ok(Json(ClassDetail::new(&class, &sessions)))
+    Ok(Json(ClassDetail::new(&class, &sessions)?))
 }
 
 /// Opens a class as a draft (training institution): every rule for saving is checked and

@@ -10,9 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use dte_app::classes::class_for;
 use dte_app::classes::enrol::{self, EnrolmentInput, EnrolmentOutcome};
-use dte_domain::Role;
+use dte_app::classes::{class_for, roster};
 
 /// The MIME type of .xlsx workbooks.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -100,68 +99,6 @@ fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Resp
         .into_response()
 }
 
-/// The roster as export rows: in full for the class's own institution and its region's city
-/// (who file it), masked for everyone else. A full export is audited.
-async fn export_rows(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-) -> Result<(dte_store::ClassRow, Vec<dte_docs::roster::RosterExportRow>), AppError> {
-    let class = class_for(state, caller, id).await?;
-    let roster = state.store.class_roster(class.id).await?;
-    let user = caller.user();
-    let full = match user.map(|user| user.role) {
-        Some(Role::TrainingInstitution) => {
-            user.and_then(|user| user.institution_id) == Some(class.institution_id)
-        }
-        Some(Role::CityAdmin) => true,
-        _ => false,
-    };
-    let names: std::collections::HashMap<String, String> = enrol::subsidy_choices(state)
-        .await?
-        .into_iter()
-        .map(|choice| (choice.code, choice.name))
-        .collect();
-    let mut rows = Vec::with_capacity(roster.len());
-    for entry in &roster {
-        let (id_number, phone) = if full {
-            let (id_number, phone) = entry.reveal(&state.keyring).map_err(AppError::internal)?;
-            (id_number, phone.unwrap_or_default())
-        } else {
-            (
-                entry.id_number_masked.clone(),
-                entry.phone_masked.clone().unwrap_or_default(),
-            )
-        };
-        rows.push(dte_docs::roster::RosterExportRow {
-            name: entry.name.clone(),
-            id_number,
-            phone,
-            category: entry.category,
-            employer_or_school: entry.employer_or_school.clone(),
-            graduation_year: entry.graduation_year,
-            subsidy_category_name: entry
-                .subsidy_category
-                .as_ref()
-                .map(|code| names.get(code).cloned().unwrap_or_else(|| code.clone())),
-            subsidised: entry.subsidised,
-            status: if entry.active { "在册" } else { "已退出" }.to_owned(),
-        });
-    }
-    let event = dte_app::audit::Event::success(
-        if full {
-            "roster.export_full"
-        } else {
-            "roster.export"
-        },
-        "class",
-        id.to_string(),
-    )
-    .with_after(serde_json::json!({"rows": rows.len(), "full": full}));
-    dte_app::audit::record(state, caller, event).await?;
-    Ok((class, rows))
-}
-
 /// The roster as an .xlsx workbook (full values for the institution and city; audited).
 #[utoipa::path(get, path = "/api/v1/classes/{id}/roster.xlsx", tag = "enrolment", params(("id" = i64, Path, description = "Class id")), responses(
     (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The roster"),
@@ -171,7 +108,7 @@ pub async fn export_xlsx(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (class, rows) = export_rows(&state, &caller, id).await?;
+    let (class, rows) = roster::export_rows(&state, &caller, id).await?;
     let bytes =
         dte_docs::roster::roster_workbook(&class.title, &rows).map_err(AppError::internal)?;
     Ok(download(bytes, XLSX, &format!("roster-{id}.xlsx")))
@@ -186,7 +123,7 @@ pub async fn export_csv(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (_, rows) = export_rows(&state, &caller, id).await?;
+    let (_, rows) = roster::export_rows(&state, &caller, id).await?;
     Ok(download(
         dte_docs::roster::roster_csv(&rows),
         "text/csv; charset=utf-8",

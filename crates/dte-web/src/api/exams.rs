@@ -12,8 +12,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use dte_app::classes::scope;
-use dte_app::evaluation::{self, Proposal};
-use dte_docs::scores::{ScoreSheetErrors, SheetCandidate, SheetResult};
+use dte_app::evaluation::{self, Proposal, sheet};
+use dte_docs::scores::SheetResult;
 use dte_domain::evaluation::{ExamPlanStatus, Score};
 use dte_store::{CandidateResult, CandidateRow, ExamPlanFilter, ExamPlanRow};
 use serde::{Deserialize, Serialize};
@@ -236,16 +236,7 @@ pub async fn score_sheet(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let plan = evaluation::evaluator_plan(&state, &caller, id).await?;
-    let candidates = sheet_candidates(&state.store.exam_candidates(id).await?);
-    let title = format!(
-        "{} {} 专业技术等级考核 {}",
-        plan.occupation_name,
-        plan.level.label(),
-        plan.exam_date
-    );
-    let bytes =
-        dte_docs::scores::score_sheet_template(&title, &candidates).map_err(AppError::internal)?;
+    let bytes = sheet::template(&state, &caller, id).await?;
     Ok(download(bytes, &format!("scores-{id}.xlsx")))
 }
 
@@ -262,27 +253,11 @@ pub async fn import_scores(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Json<ExamPlanDetail>, AppError> {
-    import_sheet(&state, &caller, id, &body).await?;
+    sheet::import(&state, &caller, id, &body).await?;
     Ok(Json(detail(&state, &caller, id).await?))
 }
 
 /// Enters the scores of a filled-in score sheet (.xlsx), all or nothing (also the page's).
-pub(crate) async fn import_sheet(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-    body: &[u8],
-) -> Result<(), AppError> {
-    evaluation::evaluator_plan(state, caller, id).await?;
-    let candidates = sheet_candidates(&state.store.exam_candidates(id).await?);
-    let rows = dte_docs::scores::parse_score_sheet(body, &candidates).map_err(sheet_errors)?;
-    let sheet: Vec<(i64, SheetResult)> = rows.iter().map(|row| (row.key, row.result)).collect();
-    evaluation::enter_scores(state, caller, id, &sheet).await?;
-    Ok(())
-}
-
-/// Issues the level certificates of the candidates who passed (evaluation institution, after
-/// the scores): numbered by its pattern, signed, the plan then 已发证; all or nothing.
 #[utoipa::path(post, path = "/api/v1/exam-plans/{id}/certificates", tag = "evaluation",
     params(("id" = i64, Path, description = "Exam plan id")), request_body = crate::api::certificates::IssueInput,
     responses(
@@ -349,43 +324,6 @@ pub(crate) fn parse_scores(input: &ScoresInput) -> Result<Vec<(i64, SheetResult)
         Ok(sheet)
     } else {
         Err(AppError::violations(errors))
-    }
-}
-
-fn sheet_candidates(candidates: &[CandidateRow]) -> Vec<SheetCandidate> {
-    candidates
-        .iter()
-        .map(|candidate| SheetCandidate {
-            key: candidate.person_id,
-            name: candidate.name.clone(),
-            id_number_masked: candidate.id_number_masked.clone(),
-            scores: candidate.result.map(|result| match result {
-                CandidateResult::Absent => SheetResult::Absent,
-                CandidateResult::Sat {
-                    theory, ability, ..
-                } => SheetResult::Sat { theory, ability },
-            }),
-        })
-        .collect()
-}
-
-fn sheet_errors(errors: ScoreSheetErrors) -> AppError {
-    match errors {
-        ScoreSheetErrors::Rows(rows) => AppError::violations(
-            rows.iter()
-                .map(|row| ErrorDetail {
-                    code: "invalid_row".into(),
-                    message: row.to_string(),
-                    field: Some(if row.row == 0 {
-                        "file".to_owned()
-                    } else {
-                        format!("row {}", row.row)
-                    }),
-                    violations: Vec::new(),
-                })
-                .collect(),
-        ),
-        other => AppError::invalid("file", other.to_string()),
     }
 }
 

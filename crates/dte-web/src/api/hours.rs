@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use dte_app::classes::scope;
 use dte_app::evaluation::hours::{self, HoursRecord};
 
 /// The caller's own record (trainee).
@@ -19,8 +18,7 @@ pub async fn mine(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Json<HoursRecord>, AppError> {
-    let person = own_person(&state, &caller).await?;
-    Ok(Json(hours::record(&state.store, &person).await?))
+    Ok(Json(hours::own_record(&state, &caller).await?))
 }
 
 /// The caller's own record as .xlsx (trainee).
@@ -31,8 +29,7 @@ pub async fn mine_xlsx(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, AppError> {
-    let person = own_person(&state, &caller).await?;
-    xlsx(&hours::record(&state.store, &person).await?)
+    xlsx(&hours::own_record(&state, &caller).await?)
 }
 
 /// The caller's own record as a printable PDF (A4; trainee).
@@ -43,8 +40,7 @@ pub async fn mine_pdf(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, AppError> {
-    let person = own_person(&state, &caller).await?;
-    pdf(&state, &hours::record(&state.store, &person).await?).await
+    pdf(&state, &hours::own_record(&state, &caller).await?).await
 }
 
 /// A person's record, for whoever sees them (their institutions, their city, the province).
@@ -57,8 +53,7 @@ pub async fn of_person(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Json<HoursRecord>, AppError> {
-    let person = person_for(&state, &caller, id).await?;
-    Ok(Json(hours::record(&state.store, &person).await?))
+    Ok(Json(hours::person_record(&state, &caller, id).await?))
 }
 
 /// A person's record as .xlsx.
@@ -71,8 +66,7 @@ pub async fn of_person_xlsx(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let person = person_for(&state, &caller, id).await?;
-    xlsx(&hours::record(&state.store, &person).await?)
+    xlsx(&hours::person_record(&state, &caller, id).await?)
 }
 
 /// A person's record as a printable PDF.
@@ -85,28 +79,7 @@ pub async fn of_person_pdf(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let person = person_for(&state, &caller, id).await?;
-    pdf(&state, &hours::record(&state.store, &person).await?).await
-}
-
-async fn own_person(state: &AppState, caller: &Caller) -> Result<dte_store::PersonRow, AppError> {
-    let id = caller
-        .user()
-        .and_then(|user| user.person_id)
-        .ok_or_else(|| AppError::forbidden("只有学员本人可以查看自己的学时"))?;
-    person_for(state, caller, id).await
-}
-
-async fn person_for(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-) -> Result<dte_store::PersonRow, AppError> {
-    state
-        .store
-        .person_in_scope(&scope(caller)?, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("person_not_found", format!("未找到编号为 {id} 的学员")))
+    pdf(&state, &hours::person_record(&state, &caller, id).await?).await
 }
 
 fn xlsx(record: &HoursRecord) -> Result<Response, AppError> {
@@ -128,10 +101,7 @@ fn xlsx(record: &HoursRecord) -> Result<Response, AppError> {
 }
 
 async fn pdf(state: &AppState, record: &HoursRecord) -> Result<Response, AppError> {
-    let renderer = state.certificates.renderer()?;
-    let printable = hours::printable(record, state.clock.today());
-    let bytes =
-        dte_app::certificates::print::blocking(move || renderer.render_hours(&printable)).await?;
+    let bytes = hours::pdf(state, record).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

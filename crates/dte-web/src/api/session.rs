@@ -1,12 +1,13 @@
 //! Sessions for API clients and the browser: sign in, sign out, who am I.
 
 use crate::AppState;
-use crate::auth::{Caller, cleared_session_cookie, session_cookie, sign_in};
+use crate::auth::{Caller, cleared_session_cookie, session_cookie};
 use crate::error::{AppError, ErrorBody};
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use dte_app::accounts::sign_in;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -64,11 +65,18 @@ pub async fn create(
     Extension(caller): Extension<Caller>,
     Json(request): Json<SignInRequest>,
 ) -> Result<Response, AppError> {
-    let signed_in = sign_in(&state, &caller, &request.username, &request.password).await?;
+    let signed_in = sign_in(
+        &state,
+        &caller,
+        caller.token_digest.as_deref(),
+        &request.username,
+        &request.password,
+    )
+    .await?;
     let cookie = session_cookie(
         &state,
         &signed_in.token,
-        state.security.sessions.absolute_seconds,
+        state.accounts.sessions.absolute_seconds,
     );
     let body = SessionCreated {
         user: Me::from(&signed_in.user),
@@ -87,7 +95,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, AppError> {
-    crate::auth::end_session(&state, &caller).await?;
+    dte_app::accounts::end_session(&state, &caller, caller.token_digest.as_deref()).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, cleared_session_cookie(&state))],

@@ -2,7 +2,7 @@
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
-use crate::auth::{Caller, check_credentials, hash_off_runtime, session_cookie, start_session};
+use crate::auth::{Caller, session_cookie};
 use crate::error::AppError;
 use askama::Template;
 use axum::Extension;
@@ -69,7 +69,7 @@ pub async fn change_password(
     Extension(caller): Extension<Caller>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
-    let Some(user) = caller.user().cloned() else {
+    let Some(_) = caller.user() else {
         return Err(PageError(AppError::not_found("not_found", "未登录")));
     };
     if form.new != form.confirm {
@@ -80,41 +80,26 @@ pub async fn change_password(
             String::new(),
         ));
     }
-    if let Err(error) = dte_crypto::check_password_policy(&form.new, &user.username) {
-        return Ok(account_page(
-            &caller,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            error.to_string(),
-            String::new(),
-        ));
-    }
-    // Re-authenticate with the current password (ASVS 5.0 V6.2.3).
-    if let Err(error) = check_credentials(&state, &caller, &user.username, &form.current).await {
-        let message = if error.status == StatusCode::UNAUTHORIZED {
-            "当前密码不正确".to_owned()
-        } else {
-            error.message
+    let signed_in =
+        match dte_app::accounts::change_password(&state, &caller, &form.current, &form.new).await {
+            Ok(signed_in) => signed_in,
+            Err(error) if error.kind == dte_app::ErrorKind::Internal => {
+                return Err(PageError(error.into()));
+            }
+            Err(error) => {
+                let error = AppError::from(error);
+                return Ok(account_page(
+                    &caller,
+                    error.status,
+                    error.message,
+                    String::new(),
+                ));
+            }
         };
-        return Ok(account_page(&caller, error.status, message, String::new()));
-    }
-    let hash = hash_off_runtime(&state, form.new.clone()).await?;
-    state
-        .store
-        .set_password(user.id, &hash, state.clock.now())
-        .await?;
-    let event =
-        dte_app::audit::Event::success("user.password_change", "user", user.username.clone());
-    dte_app::audit::record(&state, &caller, event).await?;
-    // Every session ended with the change; this browser gets a new one.
-    let fresh_caller = Caller {
-        token_digest: None,
-        ..caller.clone()
-    };
-    let signed_in = start_session(&state, &fresh_caller, user.clone()).await?;
     let cookie = session_cookie(
         &state,
         &signed_in.token,
-        state.security.sessions.absolute_seconds,
+        state.accounts.sessions.absolute_seconds,
     );
     let fresh = caller.with_session(
         state
@@ -122,7 +107,7 @@ pub async fn change_password(
             .session_by_token(
                 &dte_crypto::token_digest(&signed_in.token),
                 state.clock.now(),
-                state.clock.now() - chrono::Duration::seconds(state.security.sessions.idle_seconds),
+                state.clock.now() - chrono::Duration::seconds(state.accounts.sessions.idle_seconds),
             )
             .await?
             .map(std::sync::Arc::new),

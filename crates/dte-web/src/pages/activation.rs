@@ -1,9 +1,8 @@
 //! The trainee's activation page: the username and one-time code from the enrolment slip,
-//! and a password of their own. The check, throttling and audit are `activate_account`'s.
+//! and a password of their own. The check, throttling and audit are `dte_app::accounts::activate`'s.
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
-use crate::api::activation::activate_account;
 use crate::auth::Caller;
 use askama::Template;
 use axum::Extension;
@@ -55,7 +54,9 @@ pub async fn submit(
             "两次输入的新密码不一致",
         ))
     } else {
-        activate_account(&state, &caller, &form.username, &form.code, &form.password).await
+        dte_app::accounts::activate(&state, &caller, &form.username, &form.code, &form.password)
+            .await
+            .map_err(crate::error::AppError::from)
     };
     let (status, error, activated) = match outcome {
         Ok(()) => (StatusCode::OK, String::new(), true),

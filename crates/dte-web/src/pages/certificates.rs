@@ -6,7 +6,7 @@
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
-use crate::api::certificates::{ListQuery, list_filter, print_job, start_print};
+use crate::api::certificates::{ListQuery, list_filter, print_job};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::wire::CompletionLine;
@@ -16,9 +16,8 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dte_app::certificates::{self, completion, issue, verify};
-use dte_app::classes::{actor, scope};
+use dte_app::classes::scope;
 use dte_domain::Role;
-use dte_domain::certificate::RevocationReason;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -197,22 +196,7 @@ pub async fn revoke(
     Form(form): Form<RevocationForm>,
 ) -> Result<Response, PageError> {
     let outcome = async {
-        let row = certificates::certificate_for(&state, &caller, &number).await?;
-        if !certificates::may_revoke(&caller, &row) {
-            return Err(AppError::forbidden(
-                "只有颁发该证书的机构或省人社厅可以撤销证书",
-            ));
-        }
-        let reason = RevocationReason::parse(&form.reason)
-            .map_err(|error| AppError::invalid("reason", error.to_string()))?;
-        state
-            .store
-            .revoke_certificate(
-                &row.number,
-                &reason,
-                state.clock.today(),
-                &actor(&state, &caller),
-            )
+        certificates::revoke(&state, &caller, &number, &form.reason, state.clock.today())
             .await
             .map_err(AppError::from)
     }
@@ -461,7 +445,7 @@ pub async fn print(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let job = start_print(&state, &caller, id).await?;
+    let job = dte_app::certificates::print::start_print(&state, &caller, id).await?;
     progress_of(&state, &caller, &job)
 }
 

@@ -212,9 +212,10 @@ pub async fn import_scores(
         Ok(upload) if upload.file.is_empty() => {
             Err(AppError::invalid("file", "请选择填好的成绩单文件（.xlsx）"))
         }
-        Ok(upload) => crate::api::exams::import_sheet(&state, &caller, id, &upload.file)
+        Ok(upload) => dte_app::evaluation::sheet::import(&state, &caller, id, &upload.file)
             .await
-            .map(|()| "scores"),
+            .map(|()| "scores")
+            .map_err(AppError::from),
         Err(error) => Err(error),
     };
     after_action(&state, &caller, id, outcome).await

@@ -3,9 +3,7 @@
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
-use crate::auth::{
-    Caller, FORM_CSRF_COOKIE, cleared_session_cookie, cookie, session_cookie, sign_in,
-};
+use crate::auth::{Caller, FORM_CSRF_COOKIE, cleared_session_cookie, cookie, session_cookie};
 use crate::error::AppError;
 use askama::Template;
 use axum::Extension;
@@ -105,12 +103,21 @@ pub async fn submit(
             message,
         ));
     }
-    match sign_in(&state, &caller, &form.username, &form.password).await {
+    let signed_in = dte_app::accounts::sign_in(
+        &state,
+        &caller,
+        caller.token_digest.as_deref(),
+        &form.username,
+        &form.password,
+    )
+    .await
+    .map_err(AppError::from);
+    match signed_in {
         Ok(signed_in) => {
             let cookie = session_cookie(
                 &state,
                 &signed_in.token,
-                state.security.sessions.absolute_seconds,
+                state.accounts.sessions.absolute_seconds,
             );
             let target = if next.is_empty() {
                 "/workbench".to_owned()
@@ -140,7 +147,7 @@ pub async fn logout(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, PageError> {
-    crate::auth::end_session(&state, &caller).await?;
+    dte_app::accounts::end_session(&state, &caller, caller.token_digest.as_deref()).await?;
     Ok((
         [(header::SET_COOKIE, cleared_session_cookie(&state))],
         Redirect::to("/"),

@@ -3,7 +3,7 @@
 
 use super::{Chrome, PageError, render};
 use crate::AppState;
-use crate::auth::{Caller, hash_off_runtime};
+use crate::auth::Caller;
 use crate::error::AppError;
 use askama::Template;
 use axum::Extension;
@@ -11,7 +11,6 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dte_domain::Role;
-use dte_store::AccountRequest;
 use serde::Deserialize;
 
 pub struct UserLine {
@@ -135,57 +134,25 @@ pub async fn create(
             None,
         )
     };
-    if caller.user().map(|user| user.role) != Some(Role::ProvinceAdmin) {
-        return Err(PageError(AppError {
-            status: StatusCode::FORBIDDEN,
-            code: "forbidden",
-            message: "只有省人社厅可以创建账号".into(),
-            field: None,
-            violations: Vec::new(),
-        }));
-    }
-    let username = match dte_domain::access::parse_username(&form.username) {
-        Ok(username) => username,
-        Err(error) => return refuse(error.to_string()).await,
+    let request = dte_app::accounts::NewAccount {
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+        role: form.role.clone(),
+        region: form.region.clone(),
+        institution: form.institution.clone(),
     };
-    if form.display_name.trim().is_empty() {
-        return refuse("请填写姓名或单位名称".into()).await;
-    }
-    let role = match Role::parse(&form.role) {
-        Ok(role) => role,
-        Err(error) => return refuse(error.to_string()).await,
-    };
-    let region = Some(form.region.trim().to_owned())
-        .filter(|region| !region.is_empty() && role == Role::CityAdmin);
-    let institution = Some(form.institution.trim().to_owned()).filter(|name| {
-        !name.is_empty()
-            && matches!(
-                role,
-                Role::TrainingInstitution | Role::EvaluationInstitution
-            )
-    });
-    let password = dte_crypto::generate_password(&username);
-    let hash = hash_off_runtime(&state, password.clone()).await?;
-    let account = AccountRequest {
-        username: username.clone(),
-        display_name: form.display_name.trim().to_owned(),
-        role,
-        region,
-        institution,
-        password_hash: hash,
-    };
-    let actor = dte_app::classes::actor(&state, &caller);
-    match state.store.create_account(&account, &actor).await? {
-        Ok(_) => {
+    match dte_app::accounts::create_account(&state, &caller, &request).await {
+        Ok(created) => {
             users_page(
                 &state,
                 &caller,
                 StatusCode::OK,
                 String::new(),
-                Some((username, password)),
+                Some(created),
             )
             .await
         }
-        Err(refusal) => refuse(refusal.to_string()).await,
+        Err(error) if error.kind == dte_app::ErrorKind::Invalid => refuse(error.message).await,
+        Err(error) => Err(PageError(error.into())),
     }
 }

@@ -101,15 +101,18 @@ impl From<&ClassRow> for ClassSummary {
 }
 
 impl ClassDetail {
-    pub fn new(class: &ClassRow, sessions: &[dte_domain::SessionPlan]) -> ClassDetail {
+    pub fn new(
+        class: &ClassRow,
+        sessions: &[dte_domain::SessionPlan],
+    ) -> Result<ClassDetail, dte_app::ServiceError> {
         let ClassInput {
             venue,
             fence,
             sessions: session_inputs,
             ..
-        } = dte_app::classes::plan::input_of(class, sessions);
+        } = dte_app::classes::plan::input_of(class, sessions)?;
         let hours = timetable_hours(sessions);
-        ClassDetail {
+        Ok(ClassDetail {
             summary: ClassSummary::from(class),
             direction: class.direction.clone(),
             venue_address: class.venue_address.clone(),
@@ -119,7 +122,7 @@ impl ClassDetail {
             total_hours: hours.total,
             online_hours: hours.online,
             rejection_reason: class.rejection_reason.clone(),
-        }
+        })
     }
 }
 

@@ -94,14 +94,13 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         certificates: std::sync::Arc::new(dte_app::certificates::Services::new(
             dte_crypto::CertificateKey::parse(&dte_crypto::CertificateKey::generate()).unwrap(),
         )),
+        accounts: std::sync::Arc::new(dte_app::accounts::Settings::with_params(
+            dte_crypto::PasswordParams::FOR_TESTS_ONLY,
+        )),
     };
     let state = AppState {
         context,
-        security: std::sync::Arc::new(dte_web::auth::Security::with_params(
-            dte_crypto::PasswordParams::FOR_TESTS_ONLY,
-            false,
-            Vec::new(),
-        )),
+        security: std::sync::Arc::new(dte_web::auth::Security::new(false, Vec::new())),
         verification_limit: std::sync::Arc::new(dte_web::rate_limit::RateLimiter::new(
             VERIFICATIONS_PER_MINUTE,
         )),

@@ -5,7 +5,6 @@
 use super::show::{Enrolled, Extras, class_page};
 use super::{FormErrors, PageError, is_page_error};
 use crate::AppState;
-use crate::api::documents::store_document;
 use crate::auth::Caller;
 use crate::error::AppError;
 use axum::Extension;
@@ -13,6 +12,7 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use dte_app::classes::documents::store_document;
 use dte_app::classes::enrol::{self, EnrolmentInput};
 use serde::Deserialize;
 
@@ -150,7 +150,8 @@ pub async fn upload_document(
             &upload.file,
         )
         .await
-        .map(|_| ()),
+        .map(|_| ())
+        .map_err(AppError::from),
         Err(error) => Err(error),
     };
     match outcome {

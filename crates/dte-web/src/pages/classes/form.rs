@@ -119,7 +119,7 @@ pub async fn edit(
         )));
     }
     let sessions = state.store.class_sessions(id).await?;
-    let form = ClassForm::from_input(&plan::input_of(&class, &sessions));
+    let form = ClassForm::from_input(&plan::input_of(&class, &sessions)?);
     let errors = FormErrors::default();
     form_page(
         &state,

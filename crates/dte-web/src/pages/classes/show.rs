@@ -289,7 +289,7 @@ pub async fn class_page(
                 .collect(),
         ),
     };
-    let input = input_of(&class, &sessions);
+    let input = input_of(&class, &sessions)?;
     let (fence, fence_points) = match &input.fence {
         FenceInput::Circle { center, radius_m } => (
             format!(
