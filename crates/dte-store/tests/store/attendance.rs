@@ -3,7 +3,9 @@
 //! commit writes a burst in few transactions without losing or doubling any attempt.
 
 use crate::classes::{actor, applicant, institution, plan};
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use dte_domain::Scope;
+use dte_domain::class::ClassStatus;
 use dte_store::testing::fresh_database;
 use dte_store::{Backend, CheckInOutcome, CheckInWriter, NewCheckIn, Store};
 
@@ -21,6 +23,7 @@ macro_rules! story {
 story!(
     a_retried_check_in_is_answered_with_the_first_and_counts_once,
     a_burst_of_check_ins_shares_few_commits_and_loses_none,
+    the_live_monitor_counts_outside_the_fence_only_beyond_the_accuracy_allowance,
 );
 
 /// A class with one session and `people` enrolled; answers (session id, class id, person ids).
@@ -159,4 +162,54 @@ async fn a_burst_of_check_ins_shares_few_commits_and_loses_none(backend: Backend
         (120, 0),
         "each trainee once"
     );
+}
+
+/// Issue 12 item 7: the live monitor counts an attempt as outside the fence by the check-in
+/// rule's own allowance for the reported accuracy (`counts_as_outside_fence`, SPEC step 4's
+/// 电子围栏), not by any distance beyond the fence: 30 m out at ±50 m is not outside, 150 m is.
+async fn the_live_monitor_counts_outside_the_fence_only_beyond_the_accuracy_allowance(
+    backend: Backend,
+) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    let (session, class, people) = class_with_people(store, 3).await;
+    store
+        .change_class_status(
+            class,
+            ClassStatus::Draft,
+            ClassStatus::Approved,
+            None,
+            "approve",
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let mut within_allowance = attempt(session, class, people[0], "near", true);
+    within_allowance.distance_outside_m = 30.0;
+    within_allowance.accuracy_m = 50.0;
+    let mut beyond = attempt(session, class, people[1], "far", false);
+    beyond.distance_outside_m = 150.0;
+    beyond.accuracy_m = 50.0;
+    let inside = attempt(session, class, people[2], "inside", true);
+    store
+        .record_check_ins(&[within_allowance, beyond, inside])
+        .await
+        .unwrap();
+    let day = NaiveDate::from_ymd_opt(2027, 1, 10).unwrap();
+    let live = store
+        .live_sessions(&Scope::Province, None, day)
+        .await
+        .unwrap();
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert_eq!((live[0].checked_in, live[0].refused), (2, 1));
+    assert_eq!(live[0].outside_fence, 1, "only the attempt 150 m out");
+    let violations = store
+        .fence_violations(&Scope::Province, None, day)
+        .await
+        .unwrap();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].distance_outside_m, 150.0);
+    assert!(!violations[0].accepted);
 }
