@@ -3,7 +3,7 @@
 //! facts the risk flags are found in (`dte_domain::flags::Dataset`). Reads only.
 
 use crate::classes::{class_scope, scope_binds};
-use crate::error::count;
+use crate::error::{corrupt_record, count};
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use dte_domain::Scope;
@@ -215,10 +215,18 @@ impl Store {
             .collect();
         people.sort_by_key(|person| person.person_id);
         people.dedup_by_key(|person| person.person_id);
+        let sessions = sessions
+            .into_iter()
+            .map(SessionFact::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        let check_ins = check_ins
+            .into_iter()
+            .map(CheckInFact::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Dataset {
             as_of,
             people,
-            sessions: sessions.into_iter().map(SessionFact::from).collect(),
+            sessions,
             enrolments: enrolments
                 .into_iter()
                 .map(|(person_id, class_id, _)| EnrolmentFact {
@@ -226,7 +234,7 @@ impl Store {
                     class_id,
                 })
                 .collect(),
-            check_ins: check_ins.into_iter().map(CheckInFact::from).collect(),
+            check_ins,
             corrections: corrections
                 .into_iter()
                 .map(|(id, class_id, session_id, person_id, at)| CorrectionFact {
@@ -273,17 +281,20 @@ struct SessionFactRow {
     has_recording: i32,
 }
 
-impl From<SessionFactRow> for SessionFact {
-    fn from(row: SessionFactRow) -> SessionFact {
-        SessionFact {
+impl TryFrom<SessionFactRow> for SessionFact {
+    type Error = StoreError;
+    fn try_from(row: SessionFactRow) -> Result<SessionFact, StoreError> {
+        let delivery = Delivery::parse(&row.delivery)
+            .ok_or_else(|| corrupt_record("class_sessions", row.id, "delivery", &row.delivery))?;
+        Ok(SessionFact {
             class_id: row.class_id,
             session_id: row.id,
             starts_at: shanghai_instant(row.session_date.and_time(row.start_time)),
             ends_at: shanghai_instant(row.session_date.and_time(row.end_time)),
-            delivery: Delivery::parse(&row.delivery).unwrap_or(Delivery::Offline),
+            delivery,
             hours: count(row.hours),
             has_recording: row.has_recording != 0,
-        }
+        })
     }
 }
 
@@ -303,26 +314,36 @@ struct CheckInRow {
     accepted: bool,
 }
 
-impl From<CheckInRow> for CheckInFact {
-    fn from(row: CheckInRow) -> CheckInFact {
-        CheckInFact {
+impl TryFrom<CheckInRow> for CheckInFact {
+    type Error = StoreError;
+    fn try_from(row: CheckInRow) -> Result<CheckInFact, StoreError> {
+        let kind = match row.kind.as_str() {
+            "in" => CheckKind::CheckIn,
+            "out" => CheckKind::CheckOut,
+            other => return Err(corrupt_record("check_ins", row.id, "kind", other)),
+        };
+        let position = LatLon::new(row.lat, row.lon).map_err(|_| {
+            corrupt_record(
+                "check_ins",
+                row.id,
+                "position",
+                &format!("{}, {}", row.lat, row.lon),
+            )
+        })?;
+        Ok(CheckInFact {
             id: row.id,
             class_id: row.class_id,
             session_id: row.session_id,
             person_id: row.person_id,
             at: row.at,
-            kind: if row.kind == "out" {
-                CheckKind::CheckOut
-            } else {
-                CheckKind::CheckIn
-            },
-            position: LatLon::new(row.lat, row.lon).ok(),
+            kind,
+            position: Some(position),
             accuracy_m: row.accuracy_m,
             device_id: Some(row.device_id),
             distance_outside_fence_m: row.distance_outside_m,
             allowance_m: fence_allowance_m(row.accuracy_m),
             accepted: row.accepted,
             corrected: false,
-        }
+        })
     }
 }
