@@ -12,9 +12,9 @@ fn the_catalog_workbook_reads_back_with_every_figure() {
         name: "云计算工程技术人员".into(),
         code: "2-02-10-12".into(),
         levels: [
-            (160, Fen(1000), Fen(160_000)),
-            (160, Fen(2000), Fen(320_000)),
-            (192, Fen(2500), Fen(480_000)),
+            (160, Fen::new(1000), Fen::new(160_000)),
+            (160, Fen::new(2000), Fen::new(320_000)),
+            (192, Fen::new(2500), Fen::new(480_000)),
         ],
     }];
     let institutions = vec![InstitutionLine {

@@ -35,8 +35,8 @@ pub mod online;
 pub use check_in::{
     Attempt, CHECK_IN_CLOSES_AFTER_START_MINUTES, CHECK_IN_OPENS_BEFORE_START_MINUTES,
     CHECK_OUT_CLOSES_AFTER_END_MINUTES, CHECK_OUT_OPENS_BEFORE_END_MINUTES, CheckKind,
-    MAX_ACCURACY_ALLOWANCE_M, MAX_ACCURACY_M, Refusal, Timing, Verdict, Window, decide_check,
-    fence_allowance_m,
+    MAX_ACCURACY_ALLOWANCE_M, MAX_ACCURACY_M, Refusal, Timing, Verdict, Window,
+    counts_as_outside_fence, decide_check, fence_allowance_m,
 };
 pub use correction::{CorrectionReason, CorrectionReasonError, MAX_CORRECTION_REASON_CHARS};
 pub use learning::{HeartbeatRefusal, decide_heartbeat, presence_check_due};

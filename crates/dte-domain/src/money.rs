@@ -8,7 +8,7 @@ use std::fmt;
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
 #[serde(transparent)]
-pub struct Fen(pub i64);
+pub struct Fen(i64);
 
 /// Arithmetic on money went out of range.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -18,6 +18,11 @@ pub struct MoneyOverflow;
 impl Fen {
     /// Zero fen.
     pub const ZERO: Fen = Fen(0);
+
+    /// An amount of `fen` fen.
+    pub const fn new(fen: i64) -> Fen {
+        Fen(fen)
+    }
 
     /// Whole yuan as fen.
     pub const fn from_yuan(yuan: i64) -> Fen {

@@ -5,8 +5,13 @@ use std::fmt;
 
 /// An 18-character citizen identity number whose structure, birth date and check digit are
 /// valid. The last character is a digit or `X`; lower-case `x` is accepted and stored as `X`.
+/// How old its holder may be is not the number's business: GB 11643 asks only for a real
+/// date not after today, and the eligibility rules decide who is old enough to train.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct ResidentId(String);
+pub struct ResidentId {
+    number: String,
+    birth_date: NaiveDate,
+}
 
 /// Why a text is not a valid citizen identity number. Messages are for the person typing it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,12 +48,6 @@ const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 /// GB 11643-1999 §8.2: the check character for each remainder of the weighted sum mod 11.
 const CHECK_CHARACTERS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
-/// The earliest birth date accepted; anything before it is a typing mistake.
-const EARLIEST_BIRTH_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
-    Some(date) => date,
-    None => panic!("1900-01-01 is a date"),
-};
-
 impl ResidentId {
     /// Parses a citizen identity number, given today's date to reject future birth dates.
     pub fn parse(text: &str, today: NaiveDate) -> Result<ResidentId, IdError> {
@@ -79,9 +78,7 @@ impl ResidentId {
         }
         let birth_text = &normalized[6..14];
         let birth_date = NaiveDate::parse_from_str(birth_text, "%Y%m%d")
-            .ok()
-            .filter(|date| *date >= EARLIEST_BIRTH_DATE)
-            .ok_or_else(|| IdError::InvalidBirthDate(birth_text.to_owned()))?;
+            .map_err(|_| IdError::InvalidBirthDate(birth_text.to_owned()))?;
         if birth_date > today {
             return Err(IdError::BirthDateInFuture(birth_text.to_owned()));
         }
@@ -90,27 +87,30 @@ impl ResidentId {
         if expected != found {
             return Err(IdError::CheckDigit { expected, found });
         }
-        Ok(ResidentId(normalized))
+        Ok(ResidentId {
+            number: normalized,
+            birth_date,
+        })
     }
 
     /// The full number. Show it only where the role needs it, and audit that view.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.number
     }
 
     /// The masked form for screens and logs: `210102********1234`.
     pub fn masked(&self) -> String {
-        format!("{}********{}", &self.0[0..6], &self.0[14..18])
+        format!("{}********{}", &self.number[0..6], &self.number[14..18])
     }
 
     /// The date of birth encoded in positions 7 to 14.
     pub fn birth_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").unwrap_or(EARLIEST_BIRTH_DATE)
+        self.birth_date
     }
 
     /// The six-digit administrative division code of the place of registration.
     pub fn division_code(&self) -> &str {
-        &self.0[0..6]
+        &self.number[0..6]
     }
 }
 
@@ -162,6 +162,29 @@ mod tests {
         assert_eq!(id.division_code(), "110105");
     }
 
+    /// GB 11643-1999 gives 440524188001010014 as an example of a citizen identity number; its
+    /// holder was born on 1 January 1880, which is a real date, so the number is valid.
+    #[test]
+    fn the_standards_example_born_in_1880_is_valid() {
+        let id = ResidentId::parse("440524188001010014", today()).unwrap();
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1880, 1, 1).unwrap()
+        );
+        assert_eq!(id.division_code(), "440524");
+        assert_eq!(id.expose(), "440524188001010014");
+    }
+
+    /// GB 11643-1999 §5: any real date not after today is a birth date, however long ago.
+    #[test]
+    fn a_birth_date_long_ago_is_a_valid_birth_date() {
+        for birth in ["18991231", "18000101", "16440101"] {
+            let number = with_check(&format!("210102{birth}123"));
+            let id = ResidentId::parse(&number, today()).unwrap();
+            assert_eq!(id.birth_date().format("%Y%m%d").to_string(), birth);
+        }
+    }
+
     /// GB 11643-1999 §8.2: a lower-case x check character is the same as X.
     #[test]
     fn a_lower_case_x_is_accepted_and_normalized() {
@@ -194,7 +217,7 @@ mod tests {
     /// GB 11643-1999 §5: the birth date code must be a real date.
     #[test]
     fn impossible_birth_dates_are_refused() {
-        for birth in ["19900230", "19901301", "18991231"] {
+        for birth in ["19900230", "19901301", "19900100", "20230229"] {
             let number = with_check(&format!("210102{birth}123"));
             assert_eq!(
                 ResidentId::parse(&number, today()),

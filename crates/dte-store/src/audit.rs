@@ -291,7 +291,9 @@ impl Store {
 
     /// Runs one SQL statement as it is, for tests that must tamper with the log (drop a
     /// trigger, change a row) to prove that verification notices. Test-only: nothing in DTE
-    /// may call it, and its input must never come from a request.
+    /// may call it, and its input must never come from a request. Only built with the
+    /// `testing` feature, which only test targets enable.
+    #[cfg(feature = "testing")]
     #[doc(hidden)]
     pub async fn execute_raw_for_tests(&self, sql: &str) -> Result<u64, StoreError> {
         let statement = sqlx::AssertSqlSafe(sql.to_owned());

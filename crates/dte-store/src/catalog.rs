@@ -271,7 +271,7 @@ impl Store {
                 level,
                 hours: u32::try_from(hours)
                     .map_err(|_| StoreError::Corrupt(format!("hours {hours}")))?,
-                rate_per_hour: Fen(row.rate_fen_per_hour),
+                rate_per_hour: Fen::new(row.rate_fen_per_hour),
             };
             match occupations.last_mut() {
                 Some(last) if last.code.as_str() == row.code => last.levels.push(level_row),

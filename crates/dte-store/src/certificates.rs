@@ -8,7 +8,7 @@
 //! The API is shared with the level evaluation (migration 0010): add to it, never rename.
 
 use crate::audit::{Actor, AppendAudit};
-use crate::error::{corrupt, count};
+use crate::error::{corrupt, corrupt_record, count};
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use dte_domain::certificate::{
@@ -217,15 +217,23 @@ impl TryFrom<CertificateRecord> for CertificateRow {
             CertificateKind::parse(&record.kind).map_err(|_| corrupt("kind", &record.kind))?;
         let details = match kind {
             CertificateKind::Training => CertificateDetails::Training {
-                class_id: record.class_id.ok_or_else(|| corrupt("class", "missing"))?,
-                start_date: record
-                    .start_date
-                    .ok_or_else(|| corrupt("start", "missing"))?,
-                end_date: record.end_date.ok_or_else(|| corrupt("end", "missing"))?,
-                hours: count(record.hours.unwrap_or_default()),
+                class_id: record.class_id.ok_or_else(|| {
+                    corrupt_record("certificates", record.id, "class_id", "missing")
+                })?,
+                start_date: record.start_date.ok_or_else(|| {
+                    corrupt_record("certificates", record.id, "start_date", "missing")
+                })?,
+                end_date: record.end_date.ok_or_else(|| {
+                    corrupt_record("certificates", record.id, "end_date", "missing")
+                })?,
+                hours: count(record.hours.ok_or_else(|| {
+                    corrupt_record("certificates", record.id, "hours", "missing")
+                })?),
             },
             CertificateKind::Level => CertificateDetails::Level {
-                id_kind: record.id_kind.unwrap_or_default(),
+                id_kind: record.id_kind.ok_or_else(|| {
+                    corrupt_record("certificates", record.id, "id_kind", "missing")
+                })?,
                 photo_document_id: record.photo_document_id,
                 exam_id: record.exam_id,
                 class_id: record.class_id,
@@ -383,10 +391,15 @@ impl Store {
                         .bind(i64::from(period))
                         .fetch_one(&mut *tx)
                         .await?;
-                        pattern.render(
-                            certificate.issued_on.year(),
-                            u64::try_from(sequence).unwrap_or_default(),
-                        )
+                        let sequence = u64::try_from(sequence).map_err(|_| {
+                            corrupt_record(
+                                "certificate_sequences",
+                                certificate.issuer_institution_id,
+                                "last_seq",
+                                &sequence.to_string(),
+                            )
+                        })?;
+                        pattern.render(certificate.issued_on.year(), sequence)
                     }
                     (None, None) => {
                         return Ok(Err(IssueRefusal::NoNumberPattern {

@@ -5,7 +5,7 @@
 //! change is audited in the same transaction.
 
 use crate::audit::{Actor, AppendAudit};
-use crate::error::{corrupt, count};
+use crate::error::{corrupt, corrupt_record, count};
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use dte_domain::class::{ClassStatus, Delivery, Funding, SessionPlan};
@@ -151,6 +151,7 @@ struct QuotaRecord {
 
 #[derive(sqlx::FromRow)]
 struct QuotaChangeRecord {
+    id: i64,
     year: i64,
     region_name: String,
     quota_before: i64,
@@ -651,7 +652,7 @@ impl Store {
     /// The history of quota changes of a year, newest first.
     pub async fn quota_changes(&self, year: i32) -> Result<Vec<QuotaChange>, StoreError> {
         let records: Vec<QuotaChangeRecord> = with_db!(self, pool => sqlx::query_as(
-            "SELECT q.year, q.region_name, q.quota_before, q.quota_after, q.reason,
+            "SELECT q.id, q.year, q.region_name, q.quota_before, q.quota_after, q.reason,
                     u.username AS changed_by, q.changed_at
              FROM region_quota_changes q LEFT JOIN users u ON u.id = q.changed_by
              WHERE q.year = $1 ORDER BY q.id DESC"
@@ -659,18 +660,27 @@ impl Store {
         .bind(i64::from(year))
         .fetch_all(pool)
         .await)?;
-        Ok(records
+        records
             .into_iter()
-            .map(|record| QuotaChange {
-                year: i32::try_from(record.year).unwrap_or_default(),
-                region: record.region_name,
-                quota_before: count(record.quota_before),
-                quota_after: count(record.quota_after),
-                reason: record.reason,
-                changed_by: record.changed_by,
-                changed_at: record.changed_at,
+            .map(|record| {
+                Ok(QuotaChange {
+                    year: i32::try_from(record.year).map_err(|_| {
+                        corrupt_record(
+                            "region_quota_changes",
+                            record.id,
+                            "year",
+                            &record.year.to_string(),
+                        )
+                    })?,
+                    region: record.region_name,
+                    quota_before: count(record.quota_before),
+                    quota_after: count(record.quota_after),
+                    reason: record.reason,
+                    changed_by: record.changed_by,
+                    changed_at: record.changed_at,
+                })
             })
-            .collect())
+            .collect()
     }
 }
 

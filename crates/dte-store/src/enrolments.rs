@@ -8,7 +8,7 @@
 
 use crate::audit::{Actor, AppendAudit};
 use crate::classes::ClassRow;
-use crate::error::{corrupt, count};
+use crate::error::{corrupt, corrupt_record, count};
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use dte_domain::class::{ClassStatus, Funding};
@@ -341,7 +341,17 @@ impl TryFrom<RosterRecord> for RosterEntry {
             employer_or_school: record.employer_or_school,
             graduation_year: record
                 .graduation_year
-                .and_then(|year| i32::try_from(year).ok()),
+                .map(|year| {
+                    i32::try_from(year).map_err(|_| {
+                        corrupt_record(
+                            "enrolments",
+                            record.enrolment_id,
+                            "graduation_year",
+                            &year.to_string(),
+                        )
+                    })
+                })
+                .transpose()?,
             subsidy_category: record.subsidy_category,
             subsidised: record.subsidised,
             active: record.status == "active",

@@ -52,6 +52,12 @@ pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("{what}: {value}"))
 }
 
+/// A stored value of one record that does not read back as its type: names the table, the
+/// record's id, the column and the value, so whoever repairs it knows where to look.
+pub(crate) fn corrupt_record(table: &str, id: i64, column: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{table} {id}: {column} {value:?}"))
+}
+
 /// A stored count (never negative) as `u32`, saturating.
 pub(crate) fn count(value: i64) -> u32 {
     u32::try_from(value.max(0)).unwrap_or(u32::MAX)

@@ -7,7 +7,7 @@
 
 use crate::audit::{Actor, AppendAudit};
 use crate::classes::scope_binds;
-use crate::error::{corrupt, count};
+use crate::error::{corrupt, corrupt_record, count};
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use dte_domain::evaluation::{ExamPlanStatus, Score};
@@ -117,6 +117,7 @@ struct ExamPlanRecord {
 
 #[derive(sqlx::FromRow)]
 struct CandidateRecord {
+    id: i64,
     person_id: i64,
     enrolment_id: i64,
     name: String,
@@ -268,7 +269,8 @@ impl Store {
     /// An exam plan's candidates in enrolment order.
     pub async fn exam_candidates(&self, plan_id: i64) -> Result<Vec<CandidateRow>, StoreError> {
         let records: Vec<CandidateRecord> = with_db!(self, pool => sqlx::query_as(
-            "SELECT k.person_id, k.enrolment_id, p.name, p.id_number_masked, p.id_number_cipher,
+            "SELECT k.id, k.person_id, k.enrolment_id, p.name, p.id_number_masked,
+                    p.id_number_cipher,
                     k.training_certificate_number, k.absent, k.theory_tenths, k.ability_tenths,
                     k.passed, k.level_certificate_number
              FROM exam_candidates k JOIN persons p ON p.id = k.person_id
@@ -452,7 +454,9 @@ impl TryFrom<CandidateRecord> for CandidateRow {
             (false, Some(theory), Some(ability)) => Some(CandidateResult::Sat {
                 theory: score(theory)?,
                 ability: score(ability)?,
-                passed: record.passed.unwrap_or(false),
+                passed: record.passed.ok_or_else(|| {
+                    corrupt_record("exam_candidates", record.id, "passed", "missing")
+                })?,
             }),
             _ => None,
         };

@@ -19,6 +19,7 @@ mod exams;
 mod monitoring;
 mod online;
 mod recordings;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 pub use accounts::{AccountRefusal, AccountRequest, NewSession, NewUser, Session, User};

@@ -3,11 +3,13 @@
 //! facts the risk flags are found in (`dte_domain::flags::Dataset`). Reads only.
 
 use crate::classes::{class_scope, scope_binds};
-use crate::error::count;
+use crate::error::{corrupt_record, count};
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use dte_domain::Scope;
-use dte_domain::attendance::{CheckKind, fence_allowance_m, shanghai_instant};
+use dte_domain::attendance::{
+    CheckKind, counts_as_outside_fence, fence_allowance_m, shanghai_instant,
+};
 use dte_domain::class::Delivery;
 use dte_domain::flags::{
     CheckInFact, CorrectionFact, Dataset, EnrolmentFact, MaskedName, PersonFact, SessionFact,
@@ -33,11 +35,14 @@ pub struct LiveSession {
     pub checked_in: i64,
     pub checked_out: i64,
     pub refused: i64,
+    /// Attempts that count as outside the fence (`counts_as_outside_fence`), counted in Rust
+    /// from the rows so the rule has one definition.
+    #[sqlx(skip)]
     pub outside_fence: i64,
 }
 
-/// An attempt of the day from beyond its session's fence (counted thanks to its accuracy, or
-/// refused).
+/// An attempt of the day that counts as outside its session's fence: further out than its
+/// accuracy allows (`dte_domain::attendance::counts_as_outside_fence`).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FenceViolation {
     pub id: i64,
@@ -70,7 +75,7 @@ impl Store {
         let Some((everything, scope_region, institution, person)) = scope_binds(scope) else {
             return Ok(Vec::new());
         };
-        let rows: Vec<LiveSession> = with_db!(self, pool => sqlx::query_as(concat!(
+        let mut rows: Vec<LiveSession> = with_db!(self, pool => sqlx::query_as(concat!(
             "SELECT s.id AS session_id, c.id AS class_id, c.title AS class_title,
                     i.name AS institution_name, c.region_name, c.venue_address, c.venue_lat,
                     c.venue_lon, s.start_time, s.end_time, s.delivery, s.hours,
@@ -78,8 +83,7 @@ impl Store {
                       WHERE e.class_id = c.id AND e.status = 'active') AS enrolled,
                     CAST(COALESCE(k.checked_in, 0) AS BIGINT) AS checked_in,
                     CAST(COALESCE(k.checked_out, 0) AS BIGINT) AS checked_out,
-                    CAST(COALESCE(k.refused, 0) AS BIGINT) AS refused,
-                    CAST(COALESCE(k.outside_fence, 0) AS BIGINT) AS outside_fence
+                    CAST(COALESCE(k.refused, 0) AS BIGINT) AS refused
              FROM class_sessions s
              JOIN classes c ON c.id = s.class_id
              JOIN institutions i ON i.id = c.institution_id
@@ -87,8 +91,7 @@ impl Store {
                  SELECT session_id,
                         SUM(CASE WHEN accepted AND kind = 'in' THEN 1 ELSE 0 END) AS checked_in,
                         SUM(CASE WHEN accepted AND kind = 'out' THEN 1 ELSE 0 END) AS checked_out,
-                        SUM(CASE WHEN accepted THEN 0 ELSE 1 END) AS refused,
-                        SUM(CASE WHEN distance_outside_m > 0 THEN 1 ELSE 0 END) AS outside_fence
+                        SUM(CASE WHEN accepted THEN 0 ELSE 1 END) AS refused
                  FROM check_ins
                  WHERE session_id IN (SELECT id FROM class_sessions WHERE session_date = $6)
                  GROUP BY session_id
@@ -105,10 +108,20 @@ impl Store {
         .bind(date)
         .fetch_all(pool)
         .await)?;
+        let violations = self.fence_violations(scope, region, date).await?;
+        for row in &mut rows {
+            row.outside_fence = violations
+                .iter()
+                .filter(|violation| violation.session_id == row.session_id)
+                .map(|_| 1)
+                .sum();
+        }
         Ok(rows)
     }
 
-    /// The attempts on `date` from beyond their session's fence, in the classes the scope sees.
+    /// The attempts on `date` that count as outside their session's fence, in the classes the
+    /// scope sees. The SQL keeps only positions beyond the fence itself (a position inside never
+    /// counts as outside, whatever its accuracy); the domain's rule decides the rest.
     pub async fn fence_violations(
         &self,
         scope: &Scope,
@@ -118,7 +131,7 @@ impl Store {
         let Some((everything, scope_region, institution, person)) = scope_binds(scope) else {
             return Ok(Vec::new());
         };
-        let rows: Vec<FenceViolation> = with_db!(self, pool => sqlx::query_as(concat!(
+        let mut rows: Vec<FenceViolation> = with_db!(self, pool => sqlx::query_as(concat!(
             "SELECT k.id, k.class_id, k.session_id, k.at, k.lat, k.lon, k.accuracy_m,
                     k.distance_outside_m, k.accepted
              FROM check_ins k
@@ -136,6 +149,7 @@ impl Store {
         .bind(date)
         .fetch_all(pool)
         .await)?;
+        rows.retain(|row| counts_as_outside_fence(row.distance_outside_m, row.accuracy_m));
         Ok(rows)
     }
 
@@ -201,10 +215,18 @@ impl Store {
             .collect();
         people.sort_by_key(|person| person.person_id);
         people.dedup_by_key(|person| person.person_id);
+        let sessions = sessions
+            .into_iter()
+            .map(SessionFact::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        let check_ins = check_ins
+            .into_iter()
+            .map(CheckInFact::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Dataset {
             as_of,
             people,
-            sessions: sessions.into_iter().map(SessionFact::from).collect(),
+            sessions,
             enrolments: enrolments
                 .into_iter()
                 .map(|(person_id, class_id, _)| EnrolmentFact {
@@ -212,7 +234,7 @@ impl Store {
                     class_id,
                 })
                 .collect(),
-            check_ins: check_ins.into_iter().map(CheckInFact::from).collect(),
+            check_ins,
             corrections: corrections
                 .into_iter()
                 .map(|(id, class_id, session_id, person_id, at)| CorrectionFact {
@@ -259,17 +281,20 @@ struct SessionFactRow {
     has_recording: i32,
 }
 
-impl From<SessionFactRow> for SessionFact {
-    fn from(row: SessionFactRow) -> SessionFact {
-        SessionFact {
+impl TryFrom<SessionFactRow> for SessionFact {
+    type Error = StoreError;
+    fn try_from(row: SessionFactRow) -> Result<SessionFact, StoreError> {
+        let delivery = Delivery::parse(&row.delivery)
+            .ok_or_else(|| corrupt_record("class_sessions", row.id, "delivery", &row.delivery))?;
+        Ok(SessionFact {
             class_id: row.class_id,
             session_id: row.id,
             starts_at: shanghai_instant(row.session_date.and_time(row.start_time)),
             ends_at: shanghai_instant(row.session_date.and_time(row.end_time)),
-            delivery: Delivery::parse(&row.delivery).unwrap_or(Delivery::Offline),
+            delivery,
             hours: count(row.hours),
             has_recording: row.has_recording != 0,
-        }
+        })
     }
 }
 
@@ -289,26 +314,36 @@ struct CheckInRow {
     accepted: bool,
 }
 
-impl From<CheckInRow> for CheckInFact {
-    fn from(row: CheckInRow) -> CheckInFact {
-        CheckInFact {
+impl TryFrom<CheckInRow> for CheckInFact {
+    type Error = StoreError;
+    fn try_from(row: CheckInRow) -> Result<CheckInFact, StoreError> {
+        let kind = match row.kind.as_str() {
+            "in" => CheckKind::CheckIn,
+            "out" => CheckKind::CheckOut,
+            other => return Err(corrupt_record("check_ins", row.id, "kind", other)),
+        };
+        let position = LatLon::new(row.lat, row.lon).map_err(|_| {
+            corrupt_record(
+                "check_ins",
+                row.id,
+                "position",
+                &format!("{}, {}", row.lat, row.lon),
+            )
+        })?;
+        Ok(CheckInFact {
             id: row.id,
             class_id: row.class_id,
             session_id: row.session_id,
             person_id: row.person_id,
             at: row.at,
-            kind: if row.kind == "out" {
-                CheckKind::CheckOut
-            } else {
-                CheckKind::CheckIn
-            },
-            position: LatLon::new(row.lat, row.lon).ok(),
+            kind,
+            position: Some(position),
             accuracy_m: row.accuracy_m,
             device_id: Some(row.device_id),
             distance_outside_fence_m: row.distance_outside_m,
             allowance_m: fence_allowance_m(row.accuracy_m),
             accepted: row.accepted,
             corrected: false,
-        }
+        })
     }
 }

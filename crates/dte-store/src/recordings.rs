@@ -134,7 +134,14 @@ impl TryFrom<RecordingRecord> for RecordingRow {
             source,
             content_type: record.content_type,
             sha256: record.sha256,
-            size_bytes: u64::try_from(record.size_bytes.max(0)).unwrap_or(0),
+            size_bytes: u64::try_from(record.size_bytes).map_err(|_| {
+                crate::error::corrupt_record(
+                    "recordings",
+                    record.id,
+                    "size_bytes",
+                    &record.size_bytes.to_string(),
+                )
+            })?,
             duration_seconds: count(record.duration_seconds),
             retain_until: record.retain_until,
             registered_by: record.registered_by,

@@ -45,6 +45,15 @@ fn check_id_says_valid_or_why_not() {
     assert!(stdout(&wrong).contains("校验码"));
 }
 
+/// GB 11643-1999's own example number, 440524188001010014, is valid: its holder was born on
+/// 1 January 1880, a real date, and how old a trainee may be is the eligibility rules' business.
+#[test]
+fn check_id_finds_the_standards_example_born_in_1880_valid() {
+    let example = dte(&["check", "id", "440524188001010014"]);
+    assert!(example.status.success(), "{}", stdout(&example));
+    assert!(stdout(&example).starts_with("有效"));
+}
+
 /// SPEC: `dte check location LAT LON` names the region, or says outside with a non-zero exit.
 #[test]
 fn check_location_names_the_region_or_exits_non_zero_outside() {

@@ -90,7 +90,8 @@ pub struct Verdict {
     pub kind: CheckKind,
     pub timing: Timing,
     /// How far outside the fence the reported position lay, in metres (0 inside): a position
-    /// accepted thanks to its accuracy still shows on the supervisors' fence-violation map.
+    /// accepted thanks to its accuracy keeps its distance on record, though it does not count
+    /// as outside the fence ([`counts_as_outside_fence`]).
     pub distance_outside_fence_m: f64,
     pub accuracy_m: f64,
 }
@@ -162,7 +163,7 @@ pub fn decide_check(
     let accuracy_usable = accuracy_m.is_finite() && (0.0..=MAX_ACCURACY_M).contains(&accuracy_m);
     if !accuracy_usable {
         refusals.push(Refusal::AccuracyTooPoor { kind, accuracy_m });
-    } else if distance_m > fence_allowance_m(accuracy_m) {
+    } else if counts_as_outside_fence(distance_m, accuracy_m) {
         refusals.push(Refusal::OutsideFence {
             kind,
             distance_m,
@@ -330,6 +331,14 @@ impl Refusal {
 /// up to [`MAX_ACCURACY_ALLOWANCE_M`]. The risk flags compare against the same allowance.
 pub fn fence_allowance_m(accuracy_m: f64) -> f64 {
     accuracy_m.min(MAX_ACCURACY_ALLOWANCE_M)
+}
+
+/// Whether a reading `distance_outside_m` metres outside the fence (0 inside), reported with
+/// `accuracy_m`, counts as outside it: further out than [`fence_allowance_m`] allows. The one
+/// definition of "outside the fence", used by the check-in rule and by the live monitor's
+/// counts and violation list; a reading inside the fence is never outside, whatever its accuracy.
+pub fn counts_as_outside_fence(distance_outside_m: f64, accuracy_m: f64) -> bool {
+    distance_outside_m > fence_allowance_m(accuracy_m).max(0.0)
 }
 
 /// On time, late after the start (check-in) or early before the end (check-out), for a

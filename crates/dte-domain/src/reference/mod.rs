@@ -229,7 +229,7 @@ impl ReferenceData {
 
     /// The rate per hour for a level (附件5).
     pub fn rate(&self, level: Level) -> Fen {
-        Fen(match level {
+        Fen::new(match level {
             Level::Junior => self.rates.junior_fen_per_hour,
             Level::Intermediate => self.rates.intermediate_fen_per_hour,
             Level::Senior => self.rates.senior_fen_per_hour,

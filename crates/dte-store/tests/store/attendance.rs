@@ -3,9 +3,11 @@
 //! commit writes a burst in few transactions without losing or doubling any attempt.
 
 use crate::classes::{actor, applicant, institution, plan};
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use dte_domain::Scope;
+use dte_domain::class::ClassStatus;
 use dte_store::testing::fresh_database;
-use dte_store::{Backend, CheckInOutcome, CheckInWriter, NewCheckIn, Store};
+use dte_store::{Backend, CheckInOutcome, CheckInWriter, NewCheckIn, Store, StoreError};
 
 macro_rules! story {
     ($($name:ident),* $(,)?) => {$(
@@ -21,6 +23,8 @@ macro_rules! story {
 story!(
     a_retried_check_in_is_answered_with_the_first_and_counts_once,
     a_burst_of_check_ins_shares_few_commits_and_loses_none,
+    the_live_monitor_counts_outside_the_fence_only_beyond_the_accuracy_allowance,
+    a_stored_delivery_that_is_unknown_is_corrupt_naming_the_session,
 );
 
 /// A class with one session and `people` enrolled; answers (session id, class id, person ids).
@@ -158,5 +162,110 @@ async fn a_burst_of_check_ins_shares_few_commits_and_loses_none(backend: Backend
         store.check_in_counts(session).await.unwrap(),
         (120, 0),
         "each trainee once"
+    );
+}
+
+/// Issue 12 item 7: the live monitor counts an attempt as outside the fence by the check-in
+/// rule's own allowance for the reported accuracy (`counts_as_outside_fence`, SPEC step 4's
+/// 电子围栏), not by any distance beyond the fence: 30 m out at ±50 m is not outside, 150 m is.
+async fn the_live_monitor_counts_outside_the_fence_only_beyond_the_accuracy_allowance(
+    backend: Backend,
+) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    let (session, class, people) = class_with_people(store, 3).await;
+    store
+        .change_class_status(
+            class,
+            ClassStatus::Draft,
+            ClassStatus::Approved,
+            None,
+            "approve",
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let mut within_allowance = attempt(session, class, people[0], "near", true);
+    within_allowance.distance_outside_m = 30.0;
+    within_allowance.accuracy_m = 50.0;
+    let mut beyond = attempt(session, class, people[1], "far", false);
+    beyond.distance_outside_m = 150.0;
+    beyond.accuracy_m = 50.0;
+    let inside = attempt(session, class, people[2], "inside", true);
+    store
+        .record_check_ins(&[within_allowance, beyond, inside])
+        .await
+        .unwrap();
+    let day = NaiveDate::from_ymd_opt(2027, 1, 10).unwrap();
+    let live = store
+        .live_sessions(&Scope::Province, None, day)
+        .await
+        .unwrap();
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert_eq!((live[0].checked_in, live[0].refused), (2, 1));
+    assert_eq!(live[0].outside_fence, 1, "only the attempt 150 m out");
+    let violations = store
+        .fence_violations(&Scope::Province, None, day)
+        .await
+        .unwrap();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].distance_outside_m, 150.0);
+    assert!(!violations[0].accepted);
+}
+
+/// Issue 12 item 5: no silent fallback on stored data. A session whose stored delivery is
+/// neither offline nor online is not read as offline: the flags' facts answer `Corrupt`,
+/// naming the table and the record.
+async fn a_stored_delivery_that_is_unknown_is_corrupt_naming_the_session(backend: Backend) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    let (session, class, _) = class_with_people(store, 1).await;
+    store
+        .change_class_status(
+            class,
+            ClassStatus::Draft,
+            ClassStatus::Approved,
+            None,
+            "approve",
+            &actor(),
+        )
+        .await
+        .unwrap();
+    // The schema refuses the value, so the test steps around its check as a damaged or
+    // hand-edited database would.
+    let update = format!("UPDATE class_sessions SET delivery = 'hybrid' WHERE id = {session}");
+    match backend {
+        Backend::Sqlite => {
+            store
+                .execute_raw_for_tests(&format!(
+                    "PRAGMA ignore_check_constraints = ON; {update}; \
+                     PRAGMA ignore_check_constraints = OFF;"
+                ))
+                .await
+                .unwrap();
+        }
+        Backend::Postgres => {
+            store
+                .execute_raw_for_tests(
+                    "ALTER TABLE class_sessions DROP CONSTRAINT class_sessions_delivery_check",
+                )
+                .await
+                .unwrap();
+            store.execute_raw_for_tests(&update).await.unwrap();
+        }
+    }
+    let as_of = Utc.with_ymd_and_hms(2027, 1, 10, 6, 0, 0).unwrap();
+    let since = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    let error = store.flag_facts(as_of, since).await.unwrap_err();
+    let StoreError::Corrupt(message) = error else {
+        panic!("{error:?}")
+    };
+    assert!(
+        message.contains(&format!("class_sessions {session}")) && message.contains("hybrid"),
+        "{message}"
     );
 }

@@ -63,7 +63,7 @@ async fn reference_data_loads_once_and_is_served_exactly(backend: Backend) {
     assert_eq!(senior.rate_per_hour, Fen::from_yuan(25));
     assert_eq!(
         dte_domain::subsidy_quote(senior.hours, senior.rate_per_hour),
-        Ok(Fen(480_000))
+        Ok(Fen::new(480_000))
     );
 
     let regions = store.regions(year).await.unwrap();

@@ -30,9 +30,11 @@ impl From<OccupationLevel> for LevelCell {
             hours: level.hours,
             rate: format!(
                 "{} 元/学时",
-                Fen(level.rate_fen_per_hour).yuan().trim_end_matches(".00")
+                Fen::new(level.rate_fen_per_hour)
+                    .yuan()
+                    .trim_end_matches(".00")
             ),
-            subsidy: Fen(level.subsidy_fen).to_string(),
+            subsidy: Fen::new(level.subsidy_fen).to_string(),
         }
     }
 }
@@ -218,8 +220,8 @@ pub async fn export(State(state): State<AppState>) -> Result<Response, PageError
             let cell = |level: OccupationLevel| {
                 (
                     level.hours,
-                    Fen(level.rate_fen_per_hour),
-                    Fen(level.subsidy_fen),
+                    Fen::new(level.rate_fen_per_hour),
+                    Fen::new(level.subsidy_fen),
                 )
             };
             let levels = occupation.levels;

@@ -152,7 +152,7 @@ fn the_plans_electronic_fence_allows_for_the_reported_accuracy_up_to_100_metres(
 }
 
 #[test]
-fn an_accepted_position_outside_the_fence_reports_its_distance_for_the_violation_map() {
+fn an_accepted_position_outside_the_fence_reports_its_distance() {
     let mut near = attempt(CheckKind::CheckIn, 7, 55, 0);
     near.position = outside_by(30.0);
     near.accuracy_m = 50.0;
@@ -162,6 +162,31 @@ fn an_accepted_position_outside_the_fence_reports_its_distance_for_the_violation
 
     let inside = decide_check(&offline(), &fence(), &attempt(CheckKind::CheckIn, 7, 55, 0));
     assert_eq!(inside.unwrap().distance_outside_fence_m, 0.0);
+}
+
+/// Issue 12 item 7: "outside the fence" is one definition, the check-in rule's allowance for
+/// the reported accuracy (at most 100 m), which the live monitor counts by too.
+#[test]
+fn a_reading_counts_as_outside_the_fence_only_beyond_its_accuracy_allowance() {
+    let table = [
+        // (metres outside, accuracy, outside?)
+        (0.0, 15.0, false),
+        (0.0, -5.0, false),
+        (30.0, 50.0, false),
+        (50.0, 50.0, false),
+        (50.5, 50.0, true),
+        (100.0, 180.0, false),
+        (150.0, 180.0, true),
+        (150.0, 50.0, true),
+        (5.0, 0.0, true),
+    ];
+    for (outside_m, accuracy_m, expected) in table {
+        assert_eq!(
+            counts_as_outside_fence(outside_m, accuracy_m),
+            expected,
+            "{outside_m} m outside, ±{accuracy_m} m"
+        );
+    }
 }
 
 #[test]

@@ -189,6 +189,18 @@ fn a_person_under_sixteen_on_the_first_day_is_refused() {
     }
 }
 
+/// The plan's 三、培育对象 sets no upper age, so an old birth date (GB 11643's own example,
+/// born 1880) is no reason against a seat: the age rule refuses only those under 16.
+#[test]
+fn the_plan_sets_no_upper_age_so_an_old_birth_date_is_no_reason() {
+    let old = Candidate {
+        resident_id: ResidentId::parse("440524188001010014", date(2026, 5, 1)).unwrap(),
+        ..candidate()
+    };
+    let assessment = assess(&old, &class(), &[], &context());
+    assert!(assessment.may_enrol(), "{:?}", seat_codes(&assessment));
+}
+
 #[test]
 fn age_counts_whole_years_and_leap_day_birthdays_fall_on_the_first_of_march() {
     assert_eq!(age_on(date(2008, 2, 29), date(2024, 2, 29)), 16);
