@@ -495,6 +495,12 @@ fn violations(root: &Path, rule: &Rule) -> Vec<String> {
     let mut found = Vec::new();
     let manifest = fs::read_to_string(krate.join("Cargo.toml")).unwrap();
     for dependency in dependencies(&manifest) {
+        if dependency == "xtask" {
+            found.push(format!(
+                "{}/Cargo.toml depends on xtask, which is not product",
+                rule.krate
+            ));
+        }
         if rule.forbidden.contains(&dependency.as_str()) {
             found.push(format!(
                 "{}/Cargo.toml depends on {dependency}, which its codemap forbids",
