@@ -12,7 +12,8 @@
 mod timetable;
 
 pub use timetable::{
-    MINUTES_PER_HOUR, ONLINE_SHARE_PERCENT, TimetableHours, online_hours_limit, timetable_hours,
+    MINUTES_PER_HOUR, ONLINE_SHARE_PERCENT, TimetableHours, online_hours_limit,
+    online_hours_limit_at, timetable_hours,
 };
 
 use crate::class::{Funding, SessionPlan};

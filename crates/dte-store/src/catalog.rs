@@ -3,7 +3,8 @@
 
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, NaiveDate, Utc};
-use dte_domain::reference::{InstitutionKind, ReferenceData, SettingKey};
+use dte_domain::Policy;
+use dte_domain::reference::{InstitutionKind, ReferenceData, Setting, SettingKey};
 use dte_domain::{Fen, Level, OccupationCode};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -104,6 +105,21 @@ impl Store {
             .await?
             .rows_affected();
             if inserted == 0 {
+                // The year was loaded before; a setting the file has but the database has never
+                // had (one DTE learned since, such as `online_share_max_percent`) is added, so the
+                // policy stays complete. Settings the database has keep their edited values.
+                for setting in &data.settings {
+                    sqlx::query(
+                        "INSERT INTO settings (key, effective_from, value)
+                         SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = $1)",
+                    )
+                    .bind(setting.key.as_str())
+                    .bind(setting.effective_from)
+                    .bind(setting.value)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
                 return Ok(ReferenceLoad::AlreadyLoaded);
             }
             for (position, occupation) in data.occupations.iter().enumerate() {
@@ -382,6 +398,23 @@ impl Store {
             .collect::<Result<Vec<_>, StoreError>>()?;
         settings.sort_by_key(|setting| setting.key);
         Ok(settings)
+    }
+
+    /// The policy in force on `date`: every setting's row in force then (the query of
+    /// [`Store::settings`]), typed by [`Policy::from_settings`]. A setting missing or out of
+    /// range is [`StoreError::Policy`] naming it; there is no default.
+    pub async fn policy_on(&self, date: NaiveDate) -> Result<Policy, StoreError> {
+        let rows: Vec<Setting> = self
+            .settings(date)
+            .await?
+            .into_iter()
+            .map(|row| Setting {
+                key: row.key,
+                value: row.value,
+                effective_from: row.effective_from,
+            })
+            .collect();
+        Ok(Policy::from_settings(date, &rows)?)
     }
 
     /// The subsidised categories in force on `date`, enabled or not.

@@ -15,6 +15,9 @@ pub enum StoreError {
     Constraint { constraint: String },
     #[error("reference data: {0}")]
     Reference(#[from] dte_domain::reference::ReferenceError),
+    /// The settings in force do not make a complete policy (a setting missing or out of range).
+    #[error("policy settings: {0}")]
+    Policy(#[from] dte_domain::PolicyError),
     #[error("stored value is corrupt: {0}")]
     Corrupt(String),
     #[error("migration failed: {0}")]

@@ -4,6 +4,7 @@
 
 use super::{ClassContext, ClassPlan, Violation};
 use crate::class::{Delivery, SessionPlan};
+use crate::policy::Percent;
 
 /// The shortest a class hour (学时) may be, in minutes: a session of `h` hours needs at least
 /// `h × 45` minutes between its start and end.
@@ -22,9 +23,20 @@ pub struct TimetableHours {
 
 /// The most online hours a timetable of `total_hours` may have: 50 % of the total, rounded
 /// down (the plan's 四（一）). Attendance uses it too when crediting online hours.
+///
+/// The 50 % is [`ONLINE_SHARE_PERCENT`], a constant kept until the callers take the setting
+/// `online_share_max_percent` from [`crate::Policy`]; new code calls
+/// [`online_hours_limit_at`] with `policy.online_share_max_percent` (or
+/// [`crate::Policy::online_hours_limit`]).
 pub fn online_hours_limit(total_hours: u32) -> u32 {
     let limit = u64::from(total_hours) * u64::from(ONLINE_SHARE_PERCENT) / 100;
     u32::try_from(limit).unwrap_or(u32::MAX)
+}
+
+/// The most online hours a timetable of `total_hours` may have when at most `share` of them
+/// may be online, rounded down (the plan's 四（一）, the setting `online_share_max_percent`).
+pub fn online_hours_limit_at(total_hours: u32, share: Percent) -> u32 {
+    share.of_floor(total_hours)
 }
 
 /// The total and online hours of a timetable (saturating; a sum beyond `u32::MAX` is absurd).

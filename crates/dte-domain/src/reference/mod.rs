@@ -4,6 +4,7 @@
 //! The files are data, not code: a new year is a new file, and the province edits loaded
 //! values in the database later. This module only parses text handed to it.
 
+use crate::policy::{Policy, PolicyError};
 use crate::{Fen, Level, OccupationCode};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -128,13 +129,14 @@ pub enum SettingKey {
     PublicNoticeWorkingDays,
     RecordingRetentionYears,
     MinimumAttendancePercent,
+    OnlineShareMaxPercent,
     TheoryPassMark,
     AbilityPassMark,
 }
 
 impl SettingKey {
     /// Every setting, in the order the province admin sees them.
-    pub const ALL: [SettingKey; 9] = [
+    pub const ALL: [SettingKey; 10] = [
         SettingKey::SubsidisedTrainingsPerYear,
         SettingKey::ClaimDeadlineMonths,
         SettingKey::ClassApplicationLeadDays,
@@ -142,9 +144,15 @@ impl SettingKey {
         SettingKey::PublicNoticeWorkingDays,
         SettingKey::RecordingRetentionYears,
         SettingKey::MinimumAttendancePercent,
+        SettingKey::OnlineShareMaxPercent,
         SettingKey::TheoryPassMark,
         SettingKey::AbilityPassMark,
     ];
+
+    /// The setting's position in [`SettingKey::ALL`] (the variants are declared in that order).
+    pub fn index(self) -> usize {
+        self as usize
+    }
 
     /// The stable key stored in the database.
     pub fn as_str(self) -> &'static str {
@@ -156,6 +164,7 @@ impl SettingKey {
             SettingKey::PublicNoticeWorkingDays => "public_notice_working_days",
             SettingKey::RecordingRetentionYears => "recording_retention_years",
             SettingKey::MinimumAttendancePercent => "minimum_attendance_percent",
+            SettingKey::OnlineShareMaxPercent => "online_share_max_percent",
             SettingKey::TheoryPassMark => "theory_pass_mark",
             SettingKey::AbilityPassMark => "ability_pass_mark",
         }
@@ -176,6 +185,7 @@ impl SettingKey {
             SettingKey::PublicNoticeWorkingDays => "拨付前公示期（工作日）",
             SettingKey::RecordingRetentionYears => "培训录像保存期限（年）",
             SettingKey::MinimumAttendancePercent => "结业最低出勤率（%）",
+            SettingKey::OnlineShareMaxPercent => "线上学时占总学时上限（%）",
             SettingKey::TheoryPassMark => "理论知识考核合格分（百分制）",
             SettingKey::AbilityPassMark => "专业能力考核合格分（百分制）",
         }
@@ -210,6 +220,8 @@ pub enum ReferenceError {
     MissingSetting(&'static str),
     #[error("补贴标准必须大于 0")]
     NonPositiveRate,
+    #[error("设置不构成完整的政策：{0}")]
+    Policy(#[from] PolicyError),
 }
 
 impl ReferenceData {
@@ -225,6 +237,11 @@ impl ReferenceData {
         }
         data.check()?;
         Ok(data)
+    }
+
+    /// The policy this file's settings put in force on `date`.
+    pub fn policy_on(&self, date: NaiveDate) -> Result<Policy, PolicyError> {
+        Policy::from_settings(date, &self.settings)
     }
 
     /// The rate per hour for a level (附件5).
@@ -299,6 +316,11 @@ impl ReferenceData {
                 1 => {}
                 _ => return Err(ReferenceError::DuplicateSetting(key.as_str())),
             }
+        }
+        // Each setting has one row, so on the latest of their dates every row is in force:
+        // the file's settings must make a complete policy there, each value in its range.
+        if let Some(latest) = self.settings.iter().map(|row| row.effective_from).max() {
+            self.policy_on(latest)?;
         }
         Ok(())
     }

@@ -237,6 +237,7 @@ fn policy_defaults_match_the_spec() {
     assert_eq!(value(SettingKey::PublicNoticeWorkingDays), 5);
     assert_eq!(value(SettingKey::RecordingRetentionYears), 5);
     assert_eq!(value(SettingKey::MinimumAttendancePercent), 90);
+    assert_eq!(value(SettingKey::OnlineShareMaxPercent), 50);
     assert_eq!(value(SettingKey::TheoryPassMark), 60);
     assert_eq!(value(SettingKey::AbilityPassMark), 60);
     let enabled: Vec<&str> = data
@@ -265,6 +266,36 @@ fn a_file_listing_an_unknown_institution_is_refused() {
     assert_eq!(
         ReferenceData::parse(year, &broken).unwrap_err(),
         ReferenceError::UnknownInstitution("不存在大学".into())
+    );
+}
+
+/// SPEC "Policy settings the plan leaves to other rules": a file whose settings do not make a
+/// complete policy (a setting missing, or a value no setting of its kind can have) is refused
+/// when it is loaded, naming the setting.
+#[test]
+fn a_file_whose_settings_make_no_policy_is_refused() {
+    let (year, text) = BUNDLED[0];
+    let out_of_range = text.replacen(
+        "key = \"minimum_attendance_percent\"\nvalue = 90",
+        "key = \"minimum_attendance_percent\"\nvalue = 190",
+        1,
+    );
+    assert_ne!(out_of_range, text);
+    assert_eq!(
+        ReferenceData::parse(year, &out_of_range).unwrap_err(),
+        ReferenceError::Policy(crate::PolicyError::OutOfRange {
+            key: "minimum_attendance_percent",
+            value: 190,
+            min: 0,
+            max: 100,
+        })
+    );
+    let mut data = ReferenceData::parse(year, text).unwrap();
+    data.settings
+        .retain(|setting| setting.key != SettingKey::OnlineShareMaxPercent);
+    assert_eq!(
+        data.check().unwrap_err(),
+        ReferenceError::MissingSetting("online_share_max_percent")
     );
 }
 

@@ -25,6 +25,8 @@ story!(
     institutions_filter_by_kind_and_occupation,
     a_failed_load_writes_nothing,
     settings_follow_their_effective_dates,
+    the_policy_on_a_date_is_read_from_the_settings_in_force,
+    a_setting_missing_from_an_earlier_load_is_added_at_the_next_start,
     constraint_violations_name_the_constraint,
     accounts_are_created_with_their_binding_checked_and_audited,
 );
@@ -180,6 +182,95 @@ async fn settings_follow_their_effective_dates(backend: Backend) {
     assert_eq!(attendance.map(|s| s.value), Some(90));
     // Before the first effective date nothing is in force.
     assert!(store.settings(on(2025, 12, 31)).await.unwrap().is_empty());
+}
+
+/// SPEC "Policy settings the plan leaves to other rules": the policy of a date is the settings
+/// in force that day, typed; a later row takes over on its date, and a setting with no row
+/// in force is an error naming it (no default).
+async fn the_policy_on_a_date_is_read_from_the_settings_in_force(backend: Backend) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    store.load_bundled_reference(now()).await.unwrap();
+    let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let policy = store.policy_on(on(2026, 6, 1)).await.unwrap();
+    assert_eq!(policy.class_application_lead_days, 15);
+    assert_eq!(policy.minimum_attendance_percent.get(), 90);
+    assert_eq!(policy.online_share_max_percent.get(), 50);
+    assert_eq!(
+        policy.effective_from(SettingKey::MinimumAttendancePercent),
+        on(2026, 1, 1)
+    );
+    store
+        .execute_raw_for_tests(
+            "INSERT INTO settings (key, effective_from, value)
+             VALUES ('minimum_attendance_percent', '2026-07-01', 80)",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .policy_on(on(2026, 6, 30))
+            .await
+            .unwrap()
+            .minimum_attendance_percent
+            .get(),
+        90
+    );
+    let july = store.policy_on(on(2026, 7, 1)).await.unwrap();
+    assert_eq!(july.minimum_attendance_percent.get(), 80);
+    assert_eq!(
+        july.effective_from(SettingKey::MinimumAttendancePercent),
+        on(2026, 7, 1)
+    );
+    // Before the first effective date no setting is in force.
+    let error = store.policy_on(on(2025, 12, 31)).await.unwrap_err();
+    assert!(matches!(error, StoreError::Policy(_)), "{error:?}");
+    // A value no setting of its kind can have is refused, naming the setting.
+    store
+        .execute_raw_for_tests(
+            "INSERT INTO settings (key, effective_from, value)
+             VALUES ('online_share_max_percent', '2026-08-01', 150)",
+        )
+        .await
+        .unwrap();
+    match store.policy_on(on(2026, 8, 1)).await.unwrap_err() {
+        StoreError::Policy(error) => assert_eq!(error.key(), "online_share_max_percent"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A database that loaded 2026 before the setting `online_share_max_percent` existed gets it
+/// from the file at the next start, while the settings it had keep their edited values.
+async fn a_setting_missing_from_an_earlier_load_is_added_at_the_next_start(backend: Backend) {
+    let Some(db) = fresh_database(backend).await.unwrap() else {
+        return;
+    };
+    let store = &db.store;
+    store.load_bundled_reference(now()).await.unwrap();
+    let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    store
+        .execute_raw_for_tests("DELETE FROM settings WHERE key = 'online_share_max_percent'")
+        .await
+        .unwrap();
+    store
+        .execute_raw_for_tests(
+            "UPDATE settings SET value = 14 WHERE key = 'class_application_lead_days'",
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.policy_on(on(2026, 6, 1)).await,
+        Err(StoreError::Policy(_))
+    ));
+    assert_eq!(
+        store.load_bundled_reference(now()).await.unwrap(),
+        vec![(2026, ReferenceLoad::AlreadyLoaded)]
+    );
+    let policy = store.policy_on(on(2026, 6, 1)).await.unwrap();
+    assert_eq!(policy.online_share_max_percent.get(), 50);
+    assert_eq!(policy.class_application_lead_days, 14);
 }
 
 async fn constraint_violations_name_the_constraint(backend: Backend) {
