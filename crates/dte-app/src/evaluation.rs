@@ -18,7 +18,7 @@ use dte_domain::evaluation::{
     CandidateFacts, ExamAction, ExamPlanContext, ExamPlanProposal, ExamPlanStatus, HeldCertificate,
     PassMarks, check_candidate, check_plan, check_score_entry, outcome,
 };
-use dte_domain::reference::{InstitutionKind, SettingKey};
+use dte_domain::reference::InstitutionKind;
 use dte_domain::{OccupationCode, Scope};
 use dte_store::{
     CandidateResult, CertificateFilter, ExamPlanRow, NewCandidate, NewExamPlan, Store, StoreError,
@@ -316,20 +316,9 @@ pub async fn enter_scores(
     plan_for(context, principal, id).await
 }
 
-/// The pass marks in force on `date` (settings `theory_pass_mark`, `ability_pass_mark`).
+/// The pass marks in force on `date` (the policy's `theory_pass_mark`, `ability_pass_mark`).
 pub async fn pass_marks(store: &Store, date: chrono::NaiveDate) -> Result<PassMarks, ServiceError> {
-    let settings = store.settings(date).await?;
-    let mark = |key: SettingKey| {
-        settings
-            .iter()
-            .find(|setting| setting.key == key)
-            .map_or(60, |setting| setting.value)
-    };
-    PassMarks::from_settings(
-        mark(SettingKey::TheoryPassMark),
-        mark(SettingKey::AbilityPassMark),
-    )
-    .ok_or_else(|| ServiceError::internal("pass mark settings outside 0–100"))
+    Ok(store.policy_on(date).await?.pass_marks)
 }
 
 /// A person's certificates of both kinds as the candidate rule needs them.

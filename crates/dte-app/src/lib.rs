@@ -84,3 +84,16 @@ impl Principal {
         }
     }
 }
+
+/// The policy in force on `date` (settings with their effective dates; no defaults).
+pub async fn policy_on(
+    context: &Context,
+    date: chrono::NaiveDate,
+) -> Result<dte_domain::Policy, ServiceError> {
+    Ok(context.store.policy_on(date).await?)
+}
+
+/// The policy in force today in Liaoning.
+pub async fn policy_today(context: &Context) -> Result<dte_domain::Policy, ServiceError> {
+    policy_on(context, context.clock.today()).await
+}

@@ -11,10 +11,7 @@
 
 mod timetable;
 
-pub use timetable::{
-    MINUTES_PER_HOUR, ONLINE_SHARE_PERCENT, TimetableHours, online_hours_limit,
-    online_hours_limit_at, timetable_hours,
-};
+pub use timetable::{MINUTES_PER_HOUR, TimetableHours, online_hours_limit, timetable_hours};
 
 use crate::class::{Funding, SessionPlan};
 use crate::{Level, OccupationCode};
@@ -66,8 +63,10 @@ pub struct ClassContext {
     pub today: NaiveDate,
     /// The required training hours (学时要求, 附件5) of the class's occupation and level.
     pub required_hours: u32,
-    /// The setting `class_application_lead_days` in force today (default 15).
+    /// The policy's `class_application_lead_days` in force today.
     pub lead_days: u32,
+    /// The policy's `online_share_max_percent` in force today (the plan's 四（一）: 50 %).
+    pub online_share_max: crate::policy::Percent,
     pub institution: InstitutionStanding,
 }
 

@@ -137,7 +137,7 @@ impl CompletionRefusal {
                 );
                 if *online_not_counted > 0 {
                     message.push_str(&format!(
-                        "（另有 {online_not_counted} 学时线上学时超过总学时的一半，不计入）"
+                        "（另有 {online_not_counted} 学时线上学时超出线上学时上限，不计入）"
                     ));
                 }
                 message

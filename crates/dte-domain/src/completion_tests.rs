@@ -42,7 +42,7 @@ fn ledger(attended: usize) -> HoursLedger {
             }
         })
         .collect();
-    hours_ledger(&sessions, &attendance, 90).unwrap()
+    hours_ledger(&sessions, &attendance, 90, crate::policy::HALF).unwrap()
 }
 
 fn passed() -> CompletionResult {
@@ -115,7 +115,7 @@ fn plan_4_1_online_hours_beyond_half_do_not_count_and_the_refusal_says_how_many(
         };
         8
     ]);
-    let ledger = hours_ledger(&sessions, &attendance, 90).unwrap();
+    let ledger = hours_ledger(&sessions, &attendance, 90, crate::policy::HALF).unwrap();
     let result = passed();
     let refusals = assess(&CompletionFacts {
         ledger: &ledger,
@@ -128,7 +128,7 @@ fn plan_4_1_online_hours_beyond_half_do_not_count_and_the_refusal_says_how_many(
     assert!(
         refusals[0]
             .message()
-            .contains("另有 48 学时线上学时超过总学时的一半，不计入"),
+            .contains("另有 48 学时线上学时超出线上学时上限，不计入"),
         "{}",
         refusals[0].message()
     );
@@ -163,7 +163,7 @@ fn every_reason_is_given_at_once_in_order_and_codes_are_distinct() {
     let sessions = vec![session(Delivery::Offline, 8); 10];
     let mut attendance = vec![SessionAttendance::Absent; 9];
     attendance.push(SessionAttendance::Upcoming);
-    let ledger = hours_ledger(&sessions, &attendance, 90).unwrap();
+    let ledger = hours_ledger(&sessions, &attendance, 90, crate::policy::HALF).unwrap();
     let failed = CompletionResult {
         passed: false,
         score: None,

@@ -18,6 +18,11 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Percent(u8);
 
+/// Half, the plan's online share (四（一）) as the bundled reference data sets it; for tests that
+/// need a policy share without loading a policy.
+#[cfg(test)]
+pub(crate) const HALF: Percent = Percent(50);
+
 impl Percent {
     /// The percent `value`, or `None` above 100.
     pub fn new(value: u32) -> Option<Percent> {
@@ -209,7 +214,7 @@ impl Policy {
     /// The most online hours a timetable of `total_hours` may have under this policy, rounded
     /// down (the plan's 四（一）).
     pub fn online_hours_limit(&self, total_hours: u32) -> u32 {
-        self.online_share_max_percent.of_floor(total_hours)
+        crate::class_rules::online_hours_limit(total_hours, self.online_share_max_percent)
     }
 }
 

@@ -13,15 +13,11 @@ use dte_domain::attendance::{
     offline_attendance,
 };
 use dte_domain::class::{Delivery, SessionPlan};
-use dte_domain::reference::SettingKey;
 use dte_domain::{Role, Scope};
 use dte_store::{ClassRow, NewCorrection, SessionRow, Store, StoreError};
 use serde::Deserialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
-
-/// The minimum attendance when the settings name none: the plan's usual 90 %.
-const DEFAULT_MINIMUM_ATTENDANCE_PERCENT: u32 = 90;
 
 /// One trainee's line of the class's ledger.
 #[derive(Debug, Clone)]
@@ -39,17 +35,6 @@ pub struct ClassLedger {
     pub sessions: Vec<SessionRow>,
     pub trainees: Vec<TraineeLedger>,
     pub minimum_attendance_percent: u32,
-}
-
-/// The setting `minimum_attendance_percent` in force on the class's last day.
-async fn minimum_attendance_percent(store: &Store, class: &ClassRow) -> Result<u32, ServiceError> {
-    Ok(store
-        .settings(class.end_date)
-        .await?
-        .into_iter()
-        .find(|setting| setting.key == SettingKey::MinimumAttendancePercent)
-        .and_then(|setting| u32::try_from(setting.value).ok())
-        .unwrap_or(DEFAULT_MINIMUM_ATTENDANCE_PERCENT))
 }
 
 /// Credited minutes of each trainee's online sessions, by (session, person), from the
@@ -100,7 +85,9 @@ pub async fn ledger_at(
 ) -> Result<ClassLedger, ServiceError> {
     let sessions = store.sessions_of_class(class.id).await?;
     let plans: Vec<SessionPlan> = sessions.iter().map(session_plan).collect();
-    let percent = minimum_attendance_percent(store, &class).await?;
+    // The policy in force on the class's last day: the attendance minimum and the online share.
+    let policy = store.policy_on(class.end_date).await?;
+    let percent = policy.minimum_attendance_percent.get();
     let checks = store.class_accepted_checks(class.id).await?;
     let accepted: HashMap<(i64, i64, &str), DateTime<Utc>> = checks
         .iter()
@@ -154,7 +141,13 @@ pub async fn ledger_at(
                 }
             })
             .collect();
-        let ledger = hours_ledger(&plans, &attendance, percent).map_err(ServiceError::internal)?;
+        let ledger = hours_ledger(
+            &plans,
+            &attendance,
+            percent,
+            policy.online_share_max_percent,
+        )
+        .map_err(ServiceError::internal)?;
         trainees.push(TraineeLedger {
             person_id: person,
             name: entry.name,

@@ -9,7 +9,6 @@ use crate::Principal;
 use crate::{Detail, ServiceError};
 use chrono::{Duration, NaiveDate};
 use dte_domain::eligibility::{Candidate, ClassOffer, EligibilityContext, PriorEnrolment, assess};
-use dte_domain::reference::SettingKey;
 use dte_domain::{Phone, ResidentId, Role, TraineeCategory};
 use dte_store::{Applicant, ClassRow, EnrolmentFacts, NewActivation, NewEnrolment, NewPerson};
 use serde::{Deserialize, Serialize};
@@ -145,12 +144,7 @@ pub async fn eligibility_context_on(
         .filter(|category| category.enabled)
         .map(|category| category.code)
         .collect();
-    let per_year = store
-        .settings(today)
-        .await?
-        .into_iter()
-        .find(|setting| setting.key == SettingKey::SubsidisedTrainingsPerYear)
-        .map_or(1, |setting| u32::try_from(setting.value).unwrap_or(1));
+    let per_year = store.policy_on(today).await?.subsidised_trainings_per_year;
     Ok(EligibilityContext {
         today,
         enabled_subsidy_categories: enabled,

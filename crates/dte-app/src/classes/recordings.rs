@@ -14,7 +14,6 @@ use chrono::NaiveDate;
 use dte_domain::Role;
 use dte_domain::class::Delivery;
 use dte_domain::recording::{Sha256Hex, check_duration, retain_until};
-use dte_domain::reference::SettingKey;
 use dte_store::{
     ClassRow, MaterialRow, NewRecording, RecordingRow, RecordingSource, SessionRow, UploadRow,
 };
@@ -156,18 +155,14 @@ async fn own_session(
     Ok((session, class))
 }
 
-/// The date until which the class's recordings are kept, with today's settings.
+/// The date until which the class's recordings are kept, with today's policy.
 async fn retention(context: &Context, class: &ClassRow) -> Result<NaiveDate, ServiceError> {
-    let settings = context.store.settings(context.clock.today()).await?;
-    let value = |key: SettingKey, default: i64| {
-        settings
-            .iter()
-            .find(|setting| setting.key == key)
-            .map_or(default, |setting| setting.value)
-    };
-    let months = u32::try_from(value(SettingKey::ClaimDeadlineMonths, 12)).unwrap_or(12);
-    let years = u32::try_from(value(SettingKey::RecordingRetentionYears, 5)).unwrap_or(5);
-    Ok(retain_until(class.end_date, months, years))
+    let policy = context.store.policy_on(context.clock.today()).await?;
+    Ok(retain_until(
+        class.end_date,
+        policy.claim_deadline_months,
+        policy.recording_retention_years,
+    ))
 }
 
 fn too_large(limit: u64) -> ServiceError {

@@ -12,7 +12,7 @@ use dte_domain::class::{ClassAction, ClassStatus};
 use dte_domain::class_rules::{
     ClassContext, ClassPlan, InstitutionStanding, check_draft, check_quota, check_submission,
 };
-use dte_domain::reference::{InstitutionKind, SettingKey};
+use dte_domain::reference::InstitutionKind;
 use dte_domain::{Role, Scope};
 use dte_store::{ClassRow, NewClass, QuotaUsage, Store, StoreError};
 
@@ -58,12 +58,7 @@ pub async fn class_context(
     else {
         return Ok(None);
     };
-    let lead_days = store
-        .settings(today)
-        .await?
-        .into_iter()
-        .find(|setting| setting.key == SettingKey::ClassApplicationLeadDays)
-        .map_or(15, |setting| u32::try_from(setting.value).unwrap_or(15));
+    let policy = store.policy_on(today).await?;
     let listing = store
         .institutions(Some(InstitutionKind::Training), Some(&plan.occupation))
         .await?
@@ -78,7 +73,8 @@ pub async fn class_context(
     Ok(Some(ClassContext {
         today,
         required_hours,
-        lead_days,
+        lead_days: policy.class_application_lead_days,
+        online_share_max: policy.online_share_max_percent,
         institution: InstitutionStanding {
             active: listing
                 .as_ref()

@@ -21,6 +21,7 @@ use super::online::credited_hours;
 use super::shanghai_local;
 use crate::class::{Delivery, SessionPlan};
 use crate::class_rules::{online_hours_limit, timetable_hours};
+use crate::policy::Percent;
 use chrono::{DateTime, Utc};
 
 /// A check-in or check-out as recorded: its timing, and whether the institution made or
@@ -95,6 +96,7 @@ pub fn hours_ledger(
     sessions: &[SessionPlan],
     attendance: &[SessionAttendance],
     minimum_attendance_percent: u32,
+    online_share_max: Percent,
 ) -> Result<HoursLedger, AttendanceMismatch> {
     if sessions.len() != attendance.len() {
         return Err(AttendanceMismatch {
@@ -143,14 +145,21 @@ pub fn hours_ledger(
             _ => {}
         }
     }
-    ledger.online_hours = counted_online_hours(ledger.offline_hours, ledger.online_credited_hours);
+    ledger.online_hours = counted_online_hours(
+        ledger.offline_hours,
+        ledger.online_credited_hours,
+        online_share_max,
+    );
     ledger.total_hours = ledger.offline_hours.saturating_add(ledger.online_hours);
     ledger.missing_hours = ledger.required_hours.saturating_sub(ledger.total_hours);
     ledger.upcoming_hours = upcoming_offline.saturating_add(upcoming_online);
     let best_offline = ledger.offline_hours.saturating_add(upcoming_offline);
     let best_online = ledger.online_credited_hours.saturating_add(upcoming_online);
-    ledger.reachable_hours =
-        best_offline.saturating_add(counted_online_hours(best_offline, best_online));
+    ledger.reachable_hours = best_offline.saturating_add(counted_online_hours(
+        best_offline,
+        best_online,
+        online_share_max,
+    ));
     Ok(ledger)
 }
 
@@ -271,9 +280,9 @@ fn required_hours(timetable_hours: u32, percent: u32) -> u32 {
 /// The most of `online` credited hours that count next to `offline` hours: the largest
 /// `counted ≤ online` with `counted ≤ online_hours_limit(offline + counted)`, so the rule of
 /// the plan's 四（一）stays in `class_rules` whatever its share.
-fn counted_online_hours(offline: u32, online: u32) -> u32 {
+fn counted_online_hours(offline: u32, online: u32, share: Percent) -> u32 {
     (0..=online)
         .rev()
-        .find(|&counted| counted <= online_hours_limit(offline.saturating_add(counted)))
+        .find(|&counted| counted <= online_hours_limit(offline.saturating_add(counted), share))
         .unwrap_or(0)
 }

@@ -10,10 +10,6 @@ use crate::policy::Percent;
 /// `h × 45` minutes between its start and end.
 pub const MINUTES_PER_HOUR: u32 = 45;
 
-/// The largest share of a class's hours that may be online, in percent (the plan's
-/// 四（一）: 线上培训课时一般不得超过培训总课时的 50%).
-pub const ONLINE_SHARE_PERCENT: u32 = 50;
-
 /// A timetable's hours: all of them and the online ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TimetableHours {
@@ -21,21 +17,11 @@ pub struct TimetableHours {
     pub online: u32,
 }
 
-/// The most online hours a timetable of `total_hours` may have: 50 % of the total, rounded
-/// down (the plan's 四（一）). Attendance uses it too when crediting online hours.
-///
-/// The 50 % is [`ONLINE_SHARE_PERCENT`], a constant kept until the callers take the setting
-/// `online_share_max_percent` from [`crate::Policy`]; new code calls
-/// [`online_hours_limit_at`] with `policy.online_share_max_percent` (or
-/// [`crate::Policy::online_hours_limit`]).
-pub fn online_hours_limit(total_hours: u32) -> u32 {
-    let limit = u64::from(total_hours) * u64::from(ONLINE_SHARE_PERCENT) / 100;
-    u32::try_from(limit).unwrap_or(u32::MAX)
-}
-
 /// The most online hours a timetable of `total_hours` may have when at most `share` of them
-/// may be online, rounded down (the plan's 四（一）, the setting `online_share_max_percent`).
-pub fn online_hours_limit_at(total_hours: u32, share: Percent) -> u32 {
+/// may be online, rounded down: the plan's 四（一）(线上培训课时一般不得超过培训总课时的
+/// 50%), whose share is the policy's `online_share_max_percent`. The one place of the rule:
+/// the class rules and the hours ledger both ask it.
+pub fn online_hours_limit(total_hours: u32, share: Percent) -> u32 {
     share.of_floor(total_hours)
 }
 
@@ -162,7 +148,7 @@ pub(super) fn first_overlaps(sessions: &[SessionPlan]) -> Vec<Option<usize>> {
 }
 
 /// SPEC step 2: timetable hours ≥ required hours for occupation+level, and the plan's
-/// 四（一）: online hours ≤ 50 % of the total.
+/// 四（一）: online hours ≤ the policy's share of the total (50 %).
 pub(super) fn check_timetable_totals(
     plan: &ClassPlan,
     context: &ClassContext,
@@ -187,13 +173,14 @@ pub(super) fn check_timetable_totals(
             ),
         ));
     }
-    let limit = online_hours_limit(hours.total);
+    let share = context.online_share_max;
+    let limit = online_hours_limit(hours.total, share);
     if hours.online > limit {
         out.push(Violation::new(
             "sessions",
             "online_hours_above_half",
             format!(
-                "线上学时为 {}，超过总学时 {} 的 {ONLINE_SHARE_PERCENT}%（最多 {limit} 学时）",
+                "线上学时为 {}，超过总学时 {} 的 {share}（最多 {limit} 学时）",
                 hours.online, hours.total
             ),
         ));

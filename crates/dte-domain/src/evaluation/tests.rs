@@ -317,7 +317,7 @@ fn ledger(offline: usize, online: usize) -> HoursLedger {
         };
         online
     ]);
-    hours_ledger(&sessions, &records, 90).unwrap()
+    hours_ledger(&sessions, &records, 90, crate::policy::HALF).unwrap()
 }
 
 fn training(class_id: i64, completed_on: NaiveDate, ledger: HoursLedger) -> CompletedTraining {

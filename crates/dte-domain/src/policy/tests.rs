@@ -2,7 +2,7 @@
 //! each kept as data with an effective date, never as a constant in code).
 
 use super::*;
-use crate::class_rules::{online_hours_limit, online_hours_limit_at};
+use crate::class_rules::online_hours_limit;
 use crate::reference::{BUNDLED, ReferenceData};
 
 fn day(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -165,21 +165,24 @@ fn two_rows_of_one_setting_on_one_date_are_refused() {
     );
 }
 
-/// The plan's 四（一）: 线上培训课时一般不得超过培训总课时的 50% — the policy's share gives the same
-/// limit as the constant it replaces, and another share gives its own.
+/// The plan's 四（一）: 线上培训课时一般不得超过培训总课时的 50% — the bundled policy's share is
+/// half, rounded down, and another share gives its own limit.
 #[test]
 fn the_online_limit_follows_the_policy_share() {
     let policy = Policy::from_settings(day(2026, 6, 1), &bundled_settings()).unwrap();
-    for total in [0, 1, 80, 81, 192, u32::MAX] {
-        assert_eq!(policy.online_hours_limit(total), online_hours_limit(total));
-        assert_eq!(
-            online_hours_limit_at(total, policy.online_share_max_percent),
-            online_hours_limit(total)
-        );
+    for (total, half) in [
+        (0, 0),
+        (1, 0),
+        (80, 40),
+        (81, 40),
+        (192, 96),
+        (u32::MAX, u32::MAX / 2),
+    ] {
+        assert_eq!(policy.online_hours_limit(total), half, "{total}");
     }
     let forty = Percent::new(40).unwrap();
-    assert_eq!(online_hours_limit_at(80, forty), 32);
-    assert_eq!(online_hours_limit_at(81, forty), 32);
+    assert_eq!(online_hours_limit(80, forty), 32);
+    assert_eq!(online_hours_limit(81, forty), 32);
 }
 
 #[test]

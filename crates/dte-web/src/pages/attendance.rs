@@ -283,6 +283,8 @@ struct LedgerPage {
     class_id: i64,
     class_title: String,
     minimum_percent: u32,
+    /// The policy's online share (the plan's 四（一）), as "50%".
+    online_share: String,
     rows: Vec<LedgerRow>,
     sessions: Vec<SessionCard>,
     corrections: Vec<CorrectionLine>,
@@ -430,7 +432,7 @@ async fn ledger_page(
             }
             if l.online_hours_beyond_share() > 0 {
                 notes.push(format!(
-                    "线上 {} 学时超过一半，不计入",
+                    "线上 {} 学时超出线上学时上限，不计入",
                     l.online_hours_beyond_share()
                 ));
             }
@@ -505,6 +507,10 @@ async fn ledger_page(
         class_id: class.id,
         class_title: class.title.clone(),
         minimum_percent: ledger.minimum_attendance_percent,
+        online_share: dte_app::policy_on(state, ledger.class.end_date)
+            .await?
+            .online_share_max_percent
+            .to_string(),
         rows,
         sessions: sessions.into_iter().filter(|card| !card.online).collect(),
         corrections,

@@ -238,6 +238,8 @@ struct CompletionPage {
     class_id: i64,
     title: String,
     minimum: u32,
+    /// The policy's online share (the plan's 四（一）), as "50%".
+    online_share: String,
     pattern: String,
     lines: Vec<CompletionLine>,
     eligible: usize,
@@ -281,6 +283,8 @@ async fn show_completion(
 ) -> Result<Response, PageError> {
     let class = issue::own_class(state, caller, id).await?;
     let trainees = completion::class_completion(state, &class).await?;
+    // The policy the ledger counts with: the one in force on the class's last day.
+    let policy = dte_app::policy_on(state, class.end_date).await?;
     let pattern = state
         .store
         .certificate_number_pattern(class.institution_id)
@@ -291,9 +295,8 @@ async fn show_completion(
         chrome: Chrome::new("workbench", caller),
         class_id: class.id,
         title: format!("{} · 结业考核与证书", class.title),
-        minimum: trainees
-            .first()
-            .map_or(90, |trainee| trainee.ledger.minimum_attendance_percent),
+        minimum: policy.minimum_attendance_percent.get(),
+        online_share: policy.online_share_max_percent.to_string(),
         pattern,
         eligible: lines.iter().filter(|line| line.eligible).count(),
         issued: lines

@@ -59,6 +59,8 @@ struct ExamPlansPage {
 struct HoursPage {
     chrome: Chrome,
     record: HoursRecord,
+    /// The policy's online share (the plan's 四（一）), as "50%".
+    online_share: String,
 }
 
 /// `GET /exam-plans`: the exam plans the caller may see; a training institution also gets the
@@ -235,5 +237,9 @@ pub async fn my_hours(
     Ok(render(&HoursPage {
         chrome: Chrome::new("hours", &caller),
         record,
+        online_share: dte_app::policy_today(&state)
+            .await?
+            .online_share_max_percent
+            .to_string(),
     }))
 }

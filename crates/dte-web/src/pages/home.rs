@@ -19,6 +19,8 @@ const TARGET_YEAR: i32 = 2030;
 #[template(path = "home.html")]
 struct HomePage {
     chrome: Chrome,
+    /// The policy's online share (the plan's 四（一）), as "50%".
+    online_share: String,
     year: i32,
     yearly_target: String,
     cumulative_target: String,
@@ -47,6 +49,10 @@ pub async fn home(
         .collect();
     Ok(render(&HomePage {
         chrome: Chrome::new("home", &caller),
+        online_share: dte_app::policy_today(&state)
+            .await?
+            .online_share_max_percent
+            .to_string(),
         year,
         yearly_target: thousands(YEARLY_TARGET),
         cumulative_target: thousands(CUMULATIVE_TARGET),

@@ -25,6 +25,8 @@ use dte_domain::class::Delivery;
 #[template(path = "learn.html")]
 struct LearnPage {
     chrome: Chrome,
+    /// The policy's online share (the plan's 四（一）), as "50%".
+    online_share: String,
     class_id: i64,
     class_title: String,
     session_id: i64,
@@ -49,6 +51,10 @@ pub async fn learn(
     let material = state.store.material(session.id).await?;
     let page = LearnPage {
         chrome: Chrome::new("workbench", &caller),
+        online_share: dte_app::policy_today(&state)
+            .await?
+            .online_share_max_percent
+            .to_string(),
         class_id: class.id,
         class_title: class.title.clone(),
         session_id: session.id,

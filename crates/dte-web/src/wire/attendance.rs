@@ -24,7 +24,7 @@ pub struct LedgerLine {
     pub timetable_hours: u32,
     /// Offline sessions attended (check-in and check-out, after corrections).
     pub offline_hours: u32,
-    /// Online hours credited by the sessions, before the 50 % cap.
+    /// Online hours credited by the sessions, before the policy's online share caps them.
     pub online_credited_hours: u32,
     /// Online hours counted (never more than half of the counted total).
     pub online_hours: u32,

@@ -4,6 +4,7 @@
 //! ones around it and a review queue ahead of it.
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
+use dte_domain::Percent;
 use dte_domain::class_rules::online_hours_limit;
 use dte_domain::{Delivery, Funding, Level, SessionPlan};
 
@@ -179,9 +180,14 @@ pub fn start_date(spec: &ClassSpec, today: NaiveDate) -> Option<NaiveDate> {
 
 /// A timetable of weekday sessions from `start` adding up to exactly `required_hours`, with
 /// every third day online when `blended` as long as the online hours stay within
-/// `class_rules::online_hours_limit` of the total.
-pub fn timetable(start: NaiveDate, required_hours: u32, blended: bool) -> Vec<SessionPlan> {
-    let online_limit = online_hours_limit(required_hours);
+/// `class_rules::online_hours_limit` of the total at the policy's `online_share`.
+pub fn timetable(
+    start: NaiveDate,
+    required_hours: u32,
+    blended: bool,
+    online_share: Percent,
+) -> Vec<SessionPlan> {
+    let online_limit = online_hours_limit(required_hours, online_share);
     let mut sessions = Vec::new();
     let mut date = start;
     let mut planned = 0;
@@ -276,16 +282,26 @@ mod tests {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
     }
 
+    /// The bundled policy's online share (the plan's 四（一）).
+    fn half() -> Percent {
+        let (year, text) = dte_domain::reference::BUNDLED[0];
+        dte_domain::reference::ReferenceData::parse(year, text)
+            .expect("the bundled reference data")
+            .policy_on(date("2026-06-01"))
+            .expect("a policy")
+            .online_share_max_percent
+    }
+
     /// 附件5 and the plan's 四（一）: a timetable meets the required hours exactly, at most
     /// half of them online, on weekdays only.
     #[test]
     fn a_timetable_meets_the_hours_with_at_most_half_online() {
         for hours in [60, 64, 80, 90, 100, 120, 128, 160, 192] {
             for blended in [false, true] {
-                let sessions = timetable(date("2026-03-02"), hours, blended);
+                let sessions = timetable(date("2026-03-02"), hours, blended, half());
                 let totals = timetable_hours(&sessions);
                 assert_eq!(totals.total, hours);
-                assert!(totals.online <= online_hours_limit(hours));
+                assert!(totals.online <= online_hours_limit(hours, half()));
                 assert_eq!(blended, totals.online > 0, "{hours} h, blended {blended}");
                 assert!(
                     sessions
@@ -329,7 +345,7 @@ mod tests {
                     Senior => occupation.hours.senior,
                 };
                 let start = start_date(spec, today).expect("a start");
-                let sessions = timetable(start, hours, spec.blended);
+                let sessions = timetable(start, hours, spec.blended, half());
                 let end = sessions.last().expect("a session").date;
                 match spec.fate {
                     Closed | Finished => assert!(end < today, "{spec:?} on {today}"),

@@ -44,7 +44,8 @@ pub async fn plan(store: &Store, spec: &ClassSpec, today: NaiveDate) -> anyhow::
         .find(|level| level.level == spec.level)
         .map(|level| level.hours)
         .context("职业目录缺少该等级的学时")?;
-    let sessions = timetable(start, hours, spec.blended);
+    let online_share = store.policy_on(start).await?.online_share_max_percent;
+    let sessions = timetable(start, hours, spec.blended, online_share);
     let end = sessions.last().map_or(start, |session| session.date);
     let finished_by_now = matches!(spec.fate, Fate::Closed | Fate::Finished);
     anyhow::ensure!(

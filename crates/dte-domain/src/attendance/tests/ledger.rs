@@ -39,7 +39,7 @@ fn the_strict_reading_an_offline_session_counts_only_with_both_check_in_and_chec
             check_in,
             check_out,
         };
-        let ledger = hours_ledger(&[offline()], &[record], 90).unwrap();
+        let ledger = hours_ledger(&[offline()], &[record], 90, crate::policy::HALF).unwrap();
         assert_eq!(ledger.offline_hours, hours, "{record:?}");
         assert_eq!(ledger.incomplete_sessions, incomplete, "{record:?}");
     }
@@ -51,7 +51,13 @@ fn lateness_and_early_leaving_within_the_windows_keep_the_hours_but_are_counted(
         check_in: punch(Timing::Late { minutes: 10 }),
         check_out: punch(Timing::Early { minutes: 5 }),
     };
-    let ledger = hours_ledger(&[offline(), offline()], &[record, attended()], 90).unwrap();
+    let ledger = hours_ledger(
+        &[offline(), offline()],
+        &[record, attended()],
+        90,
+        crate::policy::HALF,
+    )
+    .unwrap();
     assert_eq!(ledger.offline_hours, 8);
     assert_eq!((ledger.late_arrivals, ledger.early_departures), (1, 1));
 }
@@ -65,7 +71,13 @@ fn spec_step_4_corrected_records_count_and_are_flagged() {
             corrected: true,
         }),
     };
-    let ledger = hours_ledger(&[offline(), offline()], &[corrected, attended()], 90).unwrap();
+    let ledger = hours_ledger(
+        &[offline(), offline()],
+        &[corrected, attended()],
+        90,
+        crate::policy::HALF,
+    )
+    .unwrap();
     assert_eq!(ledger.offline_hours, 8);
     assert_eq!(ledger.corrected_sessions, 1);
 }
@@ -84,7 +96,7 @@ fn plan_4_1_a_trainees_online_hours_never_count_for_more_than_half() {
         };
         8
     ]);
-    let ledger = hours_ledger(&timetable, &records, 90).unwrap();
+    let ledger = hours_ledger(&timetable, &records, 90, crate::policy::HALF).unwrap();
     assert_eq!(ledger.timetable_hours, 64);
     assert_eq!(ledger.timetable_online_hours, 32);
     assert_eq!(ledger.offline_hours, 20);
@@ -92,7 +104,7 @@ fn plan_4_1_a_trainees_online_hours_never_count_for_more_than_half() {
     assert_eq!(ledger.online_hours, 20);
     assert_eq!(ledger.online_hours_beyond_share(), 12);
     assert_eq!(ledger.total_hours, 40);
-    assert!(ledger.online_hours <= online_hours_limit(ledger.total_hours));
+    assert!(ledger.online_hours <= online_hours_limit(ledger.total_hours, crate::policy::HALF));
 }
 
 #[test]
@@ -110,7 +122,7 @@ fn online_sessions_earn_whole_hours_of_their_credited_minutes_each() {
             credited_minutes: 200,
         },
     ];
-    let ledger = hours_ledger(&timetable, &records, 90).unwrap();
+    let ledger = hours_ledger(&timetable, &records, 90, crate::policy::HALF).unwrap();
     assert_eq!(ledger.online_credited_hours, 3);
     assert_eq!(ledger.online_hours, 3);
     assert_eq!(ledger.total_hours, 11);
@@ -122,7 +134,7 @@ fn spec_policy_completion_needs_90_percent_of_the_timetables_hours_rounded_up() 
     let timetable = sessions(Delivery::Offline, 16, 4);
     let mut records = vec![attended(); 14];
     records.extend(vec![SessionAttendance::Absent; 2]);
-    let ledger = hours_ledger(&timetable, &records, 90).unwrap();
+    let ledger = hours_ledger(&timetable, &records, 90, crate::policy::HALF).unwrap();
     assert_eq!(ledger.required_hours, 58);
     assert_eq!(ledger.total_hours, 56);
     assert_eq!(ledger.missing_hours, 2);
@@ -131,7 +143,7 @@ fn spec_policy_completion_needs_90_percent_of_the_timetables_hours_rounded_up() 
     assert!(!ledger.can_still_complete());
 
     // The setting is data: at 85 % the same record completes.
-    let lenient = hours_ledger(&timetable, &records, 85).unwrap();
+    let lenient = hours_ledger(&timetable, &records, 85, crate::policy::HALF).unwrap();
     assert_eq!(lenient.required_hours, 55);
     assert!(lenient.meets_minimum());
 }
@@ -144,7 +156,7 @@ fn issue_5_what_completion_will_need_counts_the_sessions_still_to_come_under_the
     let mut records = vec![attended(); 4];
     records.extend(vec![SessionAttendance::Upcoming; 4]);
     records.extend(vec![SessionAttendance::Upcoming; 8]);
-    let ledger = hours_ledger(&timetable, &records, 90).unwrap();
+    let ledger = hours_ledger(&timetable, &records, 90, crate::policy::HALF).unwrap();
     assert_eq!(ledger.total_hours, 16);
     assert_eq!(ledger.upcoming_hours, 48);
     assert_eq!(ledger.required_hours, 58);
@@ -155,7 +167,7 @@ fn issue_5_what_completion_will_need_counts_the_sessions_still_to_come_under_the
     // One offline day missed: at most 28 offline hours, so at most 28 online hours count
     // (the plan's 四（一）for the trainee), 56 < 58: the missed day costs its hours twice.
     records[4] = SessionAttendance::Absent;
-    let ledger = hours_ledger(&timetable, &records, 90).unwrap();
+    let ledger = hours_ledger(&timetable, &records, 90, crate::policy::HALF).unwrap();
     assert_eq!(ledger.reachable_hours, 28 + 28);
     assert!(!ledger.can_still_complete());
 }
@@ -172,11 +184,12 @@ fn a_record_of_the_other_delivery_counts_nothing_and_records_must_pair_with_sess
             attended(),
         ],
         90,
+        crate::policy::HALF,
     )
     .unwrap();
     assert_eq!(ledger.total_hours, 0);
 
-    let mismatch = hours_ledger(&[offline()], &[], 90).unwrap_err();
+    let mismatch = hours_ledger(&[offline()], &[], 90, crate::policy::HALF).unwrap_err();
     assert_eq!(
         mismatch,
         AttendanceMismatch {

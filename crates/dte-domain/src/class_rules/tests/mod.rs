@@ -67,6 +67,7 @@ pub(super) fn context() -> ClassContext {
         today: date(2026, 5, 1),
         required_hours: 80,
         lead_days: 15,
+        online_share_max: crate::policy::HALF,
         institution: InstitutionStanding {
             active: true,
             listed_for_occupation: true,
@@ -300,9 +301,16 @@ fn online_hours_above_half_are_rejected_and_exactly_half_is_allowed() {
 #[test]
 fn the_online_limit_is_half_the_total_rounded_down() {
     for (total, limit) in [(0, 0), (1, 0), (80, 40), (81, 40), (192, 96)] {
-        assert_eq!(online_hours_limit(total), limit, "{total}");
+        assert_eq!(
+            online_hours_limit(total, crate::policy::HALF),
+            limit,
+            "{total}"
+        );
     }
-    assert_eq!(online_hours_limit(u32::MAX), u32::MAX / 2);
+    assert_eq!(
+        online_hours_limit(u32::MAX, crate::policy::HALF),
+        u32::MAX / 2
+    );
 }
 
 #[test]

@@ -35,6 +35,8 @@ pub struct HoursLine {
 #[template(path = "class_form.html")]
 struct ClassFormPage {
     chrome: Chrome,
+    /// The policy's online share (the plan's 四（一）), as "50%".
+    online_share: String,
     heading: String,
     action: String,
     cancel: String,
@@ -207,6 +209,10 @@ async fn form_page(
         .collect();
     let page = ClassFormPage {
         chrome: Chrome::new("workbench", caller),
+        online_share: dte_app::policy_today(state)
+            .await?
+            .online_share_max_percent
+            .to_string(),
         heading: target.heading,
         action: target.action,
         cancel: target.cancel,

@@ -16,7 +16,7 @@ use chrono_tz::Asia::Shanghai;
 use dte_app::classes::plan::{FenceInput, input_of};
 use dte_app::classes::{class_for, enrol, workflow};
 use dte_domain::class::{ClassAction, ClassStatus};
-use dte_domain::class_rules::{online_hours_limit, timetable_hours};
+use dte_domain::class_rules::timetable_hours;
 use dte_domain::{Role, TraineeCategory};
 use serde::Deserialize;
 
@@ -368,7 +368,9 @@ pub async fn class_page(
             .collect(),
         total_hours: hours.total,
         online_hours: hours.online,
-        online_limit: online_hours_limit(hours.total),
+        online_limit: dte_app::policy_today(state)
+            .await?
+            .online_hours_limit(hours.total),
         editable: own && class.status.is_editable(),
         completion: own
             && matches!(
