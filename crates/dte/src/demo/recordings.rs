@@ -39,6 +39,8 @@ pub async fn film(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Filmed> {
     let actor = Actor::system(now);
+    // Kept as long as today's policy says (claim deadline, retention years).
+    let policy = store.policy_on(today).await?;
     let mut filmed = Filmed::default();
     let mut held: Vec<(&ClassRow, SessionRow)> = Vec::new();
     for class in classes.iter().filter(|class| {
@@ -115,7 +117,11 @@ pub async fn film(
                     sha256,
                     size_bytes,
                     duration_seconds: u32::try_from(duration).unwrap_or(60),
-                    retain_until: retain_until(class.end_date, 12, 5),
+                    retain_until: retain_until(
+                        class.end_date,
+                        policy.claim_deadline_months,
+                        policy.recording_retention_years,
+                    ),
                     upload_id: None,
                 },
                 &actor,
