@@ -1,5 +1,6 @@
 //! The storage crate's one integration-test binary: the storage story (`story`), the audit
-//! log (`audit`), and classes, quotas and enrolment (`classes`). Every test runs against
+//! log (`audit`), classes, quotas and enrolment (`classes`), and the parity of the two
+//! schemas (`schema`). Every test runs against
 //! SQLite and, when `DTE_TEST_DATABASE_URL` names a server, PostgreSQL; both must tell the
 //! same story.
 
@@ -11,4 +12,5 @@ mod certificates;
 mod classes;
 mod exams;
 mod online;
+mod schema;
 mod story;
