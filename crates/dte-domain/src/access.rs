@@ -1,5 +1,9 @@
 //! Who may do what: the roles of SPEC.md and the data scope each is bound to.
 
+mod authorize;
+
+pub use authorize::{Action, Denied, Facts, Grant, Principal, authorize, authorize_any, grant};
+
 use std::fmt;
 
 /// A role (SPEC "Who uses it"). Each signed-in account has exactly one.

@@ -6,6 +6,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::routing::{MethodRouter, delete, get, post, put};
 use dte_domain::Role;
+use dte_domain::access::Action;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -17,15 +18,16 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Who may use a route.
+/// Who may use a route: anyone, or the roles `dte_domain::access::grant` admits for the
+/// route's action. The record's facts are checked where the record is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
     /// Anyone, signed in or not: the catalogs, public verification, health checks, assets.
     Public,
-    /// Any signed-in account.
-    SignedIn,
-    /// Signed-in accounts of these roles only.
-    Roles(&'static [Role]),
+    /// Signed-in accounts of the roles some record would allow this action.
+    Action(Action),
+    /// A form that does one of these actions, chosen in its body: the roles of any of them.
+    AnyOf(&'static [Action]),
 }
 
 impl Permission {
@@ -34,102 +36,21 @@ impl Permission {
         match (self, role) {
             (Permission::Public, _) => true,
             (_, None) => false,
-            (Permission::SignedIn, Some(_)) => true,
-            (Permission::Roles(roles), Some(role)) => roles.contains(&role),
+            (Permission::Action(action), Some(role)) => action.admits(role),
+            (Permission::AnyOf(actions), Some(role)) => {
+                actions.iter().any(|action| action.admits(role))
+            }
         }
     }
 }
 
-/// Who manages accounts: the province (everyone) and cities (their region's institutions).
-const ACCOUNT_MANAGERS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin];
-/// The audit administrator alone (MLPS 三权分立).
-const AUDITOR: &[Role] = &[Role::Auditor];
-/// The province alone.
-const PROVINCE: &[Role] = &[Role::ProvinceAdmin];
-/// Who sees classes (each within scope): everyone but the audit administrator.
-const CLASS_READERS: &[Role] = &[
-    Role::ProvinceAdmin,
-    Role::CityAdmin,
-    Role::TrainingInstitution,
-    Role::EvaluationInstitution,
-    Role::Trainee,
-    Role::Inspector,
-];
-/// Who sees rosters (each within scope): as classes, but not trainees.
-const ROSTER_READERS: &[Role] = &[
-    Role::ProvinceAdmin,
-    Role::CityAdmin,
-    Role::TrainingInstitution,
-    Role::EvaluationInstitution,
-    Role::Inspector,
-];
-/// Trainees.
-const TRAINEES: &[Role] = &[Role::Trainee];
-/// Who sees certificates in a list (each within their scope).
-const CERTIFICATE_READERS: &[Role] = &[
-    Role::ProvinceAdmin,
-    Role::CityAdmin,
-    Role::TrainingInstitution,
-    Role::EvaluationInstitution,
-    Role::Trainee,
-    Role::Inspector,
-];
-/// Who may print a certificate or download its credential (within scope): the issuing
-/// institutions, the supervising bureaus and the holder; not the inspector, who reads but
-/// produces no official document.
-const CERTIFICATE_PRINTERS: &[Role] = &[
-    Role::ProvinceAdmin,
-    Role::CityAdmin,
-    Role::TrainingInstitution,
-    Role::EvaluationInstitution,
-    Role::Trainee,
-];
-/// Who may revoke (the handler checks it is the issuer, unless the province).
-const REVOKERS: &[Role] = &[
-    Role::ProvinceAdmin,
-    Role::TrainingInstitution,
-    Role::EvaluationInstitution,
-];
-const INSTITUTIONS: &[Role] = &[Role::TrainingInstitution, Role::EvaluationInstitution];
-/// Training institutions' staff.
-const TRAINING: &[Role] = &[Role::TrainingInstitution];
-/// Who decides on submitted classes: the city of the class's region, or the province.
-const REVIEWERS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin];
-/// Who reads quotas: the province, cities (their own) and inspectors.
-const QUOTA_READERS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin, Role::Inspector];
-/// Who watches attendance and sees the risk flags: the province, cities (their region) and
-/// inspectors (纪检, read-only).
-const SUPERVISORS: &[Role] = &[Role::ProvinceAdmin, Role::CityAdmin, Role::Inspector];
-/// Who may look a person up (within scope) and reveal their full ID number (audited).
-const PERSON_VIEWERS: &[Role] = &[
-    Role::ProvinceAdmin,
-    Role::CityAdmin,
-    Role::TrainingInstitution,
-    Role::Inspector,
-];
-/// Who sees exam plans (each within scope): both institutions, cities, the province,
-/// inspectors, and trainees (the plans they are candidates of).
-const EXAM_READERS: &[Role] = CLASS_READERS;
-/// Evaluation institutions' staff.
-const EVALUATION: &[Role] = &[Role::EvaluationInstitution];
-/// Who reads a person's continuing-education hours (within scope).
-const HOURS_READERS: &[Role] = &[
-    Role::ProvinceAdmin,
-    Role::CityAdmin,
-    Role::TrainingInstitution,
-    Role::EvaluationInstitution,
-    Role::Inspector,
-];
-
-/// Who registers recordings and learning materials: the institution running the class.
-const RECORDERS: &[Role] = &[Role::TrainingInstitution];
-/// Who lists, plays and downloads recordings (each within scope): the province, cities (their
-/// region), inspectors and the institution running the class.
-const RECORDING_READERS: &[Role] = &[
-    Role::ProvinceAdmin,
-    Role::CityAdmin,
-    Role::TrainingInstitution,
-    Role::Inspector,
+/// The page form that runs a class: submit, start or finish, chosen in the form.
+const CLASS_RUNNING: &[Action] = &[Action::SubmitClass, Action::StartClass, Action::FinishClass];
+/// The page form that decides on a class: approve, reject or close, chosen in the form.
+const CLASS_DECISIONS: &[Action] = &[
+    Action::ApproveClass,
+    Action::RejectClass,
+    Action::CloseClass,
 ];
 
 /// One route of the table.
@@ -144,7 +65,8 @@ pub struct RouteInfo {
 /// table of contents.
 #[rustfmt::skip]
 fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
-    use Permission::{Public, Roles, SignedIn};
+    use Permission::{Action, AnyOf, Public};
+    use dte_domain::access::Action::*;
     let route = |method, path, permission, handler| (RouteInfo { method, path, permission }, handler);
     vec![
         // Health.
@@ -157,79 +79,79 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("GET", "/api/v1/settings", Public, get(api::catalog::settings)),
         route("GET", "/api/v1/certificates/{number}", Public, get(api::certificates::verify)),
         route("GET", "/.well-known/dte-certificate-keys.json", Public, get(api::certificates::keys)),
-        route("GET", "/api/v1/certificates", Roles(CERTIFICATE_READERS), get(api::certificates::list)),
-        route("GET", "/api/v1/certificates/{number}/pdf", Roles(CERTIFICATE_PRINTERS), get(api::certificates::pdf)),
-        route("GET", "/api/v1/certificates/{number}/credential", Roles(CERTIFICATE_PRINTERS), get(api::certificates::credential)),
-        route("POST", "/api/v1/certificates/{number}/revocation", Roles(REVOKERS), post(api::certificates::revoke)),
-        route("GET", "/api/v1/classes/{id}/completion", Roles(ROSTER_READERS), get(api::certificates::completion)),
-        route("PUT", "/api/v1/classes/{id}/completion", Roles(TRAINING), put(api::certificates::record)),
-        route("POST", "/api/v1/classes/{id}/certificates", Roles(TRAINING), post(api::certificates::issue)),
-        route("POST", "/api/v1/classes/{id}/certificates/print", Roles(TRAINING), post(api::certificates::print_class)),
-        route("GET", "/api/v1/print-jobs/{id}", Roles(TRAINING), get(api::certificates::job)),
-        route("GET", "/api/v1/print-jobs/{id}/pdf", Roles(TRAINING), get(api::certificates::job_pdf)),
-        route("PUT", "/api/v1/institution/certificate-pattern", Roles(INSTITUTIONS), put(api::certificates::set_pattern)),
-        route("PUT", "/api/v1/institution/seal", Roles(INSTITUTIONS), put(api::certificates::set_seal).layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024))),
+        route("GET", "/api/v1/certificates", Action(ListCertificates), get(api::certificates::list)),
+        route("GET", "/api/v1/certificates/{number}/pdf", Action(PrintCertificate), get(api::certificates::pdf)),
+        route("GET", "/api/v1/certificates/{number}/credential", Action(PrintCertificate), get(api::certificates::credential)),
+        route("POST", "/api/v1/certificates/{number}/revocation", Action(RevokeCertificate), post(api::certificates::revoke)),
+        route("GET", "/api/v1/classes/{id}/completion", Action(ReadCompletion), get(api::certificates::completion)),
+        route("PUT", "/api/v1/classes/{id}/completion", Action(RecordCompletion), put(api::certificates::record)),
+        route("POST", "/api/v1/classes/{id}/certificates", Action(IssueTrainingCertificates), post(api::certificates::issue)),
+        route("POST", "/api/v1/classes/{id}/certificates/print", Action(PrintClassCertificates), post(api::certificates::print_class)),
+        route("GET", "/api/v1/print-jobs/{id}", Action(PrintClassCertificates), get(api::certificates::job)),
+        route("GET", "/api/v1/print-jobs/{id}/pdf", Action(PrintClassCertificates), get(api::certificates::job_pdf)),
+        route("PUT", "/api/v1/institution/certificate-pattern", Action(ConfigureInstitution), put(api::certificates::set_pattern)),
+        route("PUT", "/api/v1/institution/seal", Action(ConfigureInstitution), put(api::certificates::set_seal).layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024))),
         route("GET", "/api/v1/openapi.json", Public, get(api::openapi::document)),
         // API: sessions.
         route("POST", "/api/v1/session", Public, post(api::session::create)),
-        route("DELETE", "/api/v1/session", SignedIn, delete(api::session::delete)),
-        route("GET", "/api/v1/me", SignedIn, get(api::session::me)),
+        route("DELETE", "/api/v1/session", Action(UseOwnAccount), delete(api::session::delete)),
+        route("GET", "/api/v1/me", Action(UseOwnAccount), get(api::session::me)),
         route("POST", "/api/v1/activation", Public, post(api::activation::activate)),
         // API: classes, quotas, enrolment.
-        route("GET", "/api/v1/classes", Roles(CLASS_READERS), get(api::classes::list)),
-        route("POST", "/api/v1/classes", Roles(TRAINING), post(api::classes::create)),
-        route("GET", "/api/v1/classes/{id}", Roles(CLASS_READERS), get(api::classes::show)),
-        route("PUT", "/api/v1/classes/{id}", Roles(TRAINING), put(api::classes::update)),
-        route("POST", "/api/v1/classes/{id}/submit", Roles(TRAINING), post(api::classes::submit)),
-        route("POST", "/api/v1/classes/{id}/approve", Roles(REVIEWERS), post(api::classes::approve)),
-        route("POST", "/api/v1/classes/{id}/reject", Roles(REVIEWERS), post(api::classes::reject)),
-        route("POST", "/api/v1/classes/{id}/start", Roles(TRAINING), post(api::classes::start)),
-        route("POST", "/api/v1/classes/{id}/finish", Roles(TRAINING), post(api::classes::finish)),
-        route("POST", "/api/v1/classes/{id}/close", Roles(REVIEWERS), post(api::classes::close)),
-        route("GET", "/api/v1/classes/{id}/enrolments", Roles(ROSTER_READERS), get(api::enrolments::roster)),
-        route("POST", "/api/v1/classes/{id}/enrolments", Roles(TRAINING), post(api::enrolments::create)),
-        route("POST", "/api/v1/classes/{id}/roster", Roles(TRAINING), post(api::enrolments::import).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
-        route("GET", "/api/v1/classes/{id}/roster.xlsx", Roles(ROSTER_READERS), get(api::enrolments::export_xlsx)),
-        route("GET", "/api/v1/classes/{id}/roster.csv", Roles(ROSTER_READERS), get(api::enrolments::export_csv)),
-        route("GET", "/api/v1/roster-template.xlsx", Roles(TRAINING), get(api::enrolments::template)),
-        route("POST", "/api/v1/enrolments/{id}/documents", Roles(TRAINING), post(api::documents::upload).layer(axum::extract::DefaultBodyLimit::max(dte_app::classes::documents::MAX_DOCUMENT_BYTES + 64 * 1024))),
-        route("GET", "/api/v1/enrolments/{id}/documents", Roles(ROSTER_READERS), get(api::documents::list)),
-        route("GET", "/api/v1/documents/{id}", Roles(ROSTER_READERS), get(api::documents::download)),
-        route("GET", "/api/v1/sessions/{id}/code", Roles(TRAINING), get(api::check_ins::code)),
-        route("POST", "/api/v1/sessions/{id}/check-ins", Roles(TRAINEES), post(api::check_ins::create)),
-        route("POST", "/api/v1/sessions/{id}/corrections", Roles(TRAINING), post(api::check_ins::correct)),
-        route("GET", "/api/v1/classes/{id}/attendance", Roles(CLASS_READERS), get(api::check_ins::ledger)),
-        route("GET", "/api/v1/flags", Roles(SUPERVISORS), get(api::flags::list)),
-        route("POST", "/api/v1/sessions/{id}/heartbeats", Roles(TRAINEES), post(api::online::heartbeat)),
-        route("POST", "/api/v1/presence-checks/{id}/answer", Roles(TRAINEES), post(api::online::answer)),
-        route("GET", "/api/v1/sessions/{id}/material", Roles(CLASS_READERS), get(api::recordings::material)),
-        route("POST", "/api/v1/sessions/{id}/uploads", Roles(RECORDERS), post(api::recordings::start)),
-        route("GET", "/api/v1/uploads/{id}", Roles(RECORDERS), get(api::recordings::show)),
-        route("PUT", "/api/v1/uploads/{id}", Roles(RECORDERS), put(api::recordings::put)),
-        route("POST", "/api/v1/sessions/{id}/recording", Roles(RECORDERS), post(api::recordings::register)),
-        route("GET", "/api/v1/classes/{id}/recordings", Roles(RECORDING_READERS), get(api::recordings::list)),
-        route("GET", "/api/v1/recordings/{id}/file", Roles(RECORDING_READERS), get(api::recordings::file)),
-        route("GET", "/api/v1/persons/{id}", Roles(PERSON_VIEWERS), get(api::persons::show)),
-        route("GET", "/api/v1/quotas", Roles(QUOTA_READERS), get(api::quotas::list)),
-        route("PUT", "/api/v1/quotas/{year}/{region}", Roles(PROVINCE), put(api::quotas::set)),
+        route("GET", "/api/v1/classes", Action(ListClasses), get(api::classes::list)),
+        route("POST", "/api/v1/classes", Action(OpenClass), post(api::classes::create)),
+        route("GET", "/api/v1/classes/{id}", Action(ReadClass), get(api::classes::show)),
+        route("PUT", "/api/v1/classes/{id}", Action(EditClass), put(api::classes::update)),
+        route("POST", "/api/v1/classes/{id}/submit", Action(SubmitClass), post(api::classes::submit)),
+        route("POST", "/api/v1/classes/{id}/approve", Action(ApproveClass), post(api::classes::approve)),
+        route("POST", "/api/v1/classes/{id}/reject", Action(RejectClass), post(api::classes::reject)),
+        route("POST", "/api/v1/classes/{id}/start", Action(StartClass), post(api::classes::start)),
+        route("POST", "/api/v1/classes/{id}/finish", Action(FinishClass), post(api::classes::finish)),
+        route("POST", "/api/v1/classes/{id}/close", Action(CloseClass), post(api::classes::close)),
+        route("GET", "/api/v1/classes/{id}/enrolments", Action(ReadRoster), get(api::enrolments::roster)),
+        route("POST", "/api/v1/classes/{id}/enrolments", Action(Enrol), post(api::enrolments::create)),
+        route("POST", "/api/v1/classes/{id}/roster", Action(ImportRoster), post(api::enrolments::import).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
+        route("GET", "/api/v1/classes/{id}/roster.xlsx", Action(ReadRoster), get(api::enrolments::export_xlsx)),
+        route("GET", "/api/v1/classes/{id}/roster.csv", Action(ReadRoster), get(api::enrolments::export_csv)),
+        route("GET", "/api/v1/roster-template.xlsx", Action(DownloadRosterTemplate), get(api::enrolments::template)),
+        route("POST", "/api/v1/enrolments/{id}/documents", Action(UploadDocument), post(api::documents::upload).layer(axum::extract::DefaultBodyLimit::max(dte_app::classes::documents::MAX_DOCUMENT_BYTES + 64 * 1024))),
+        route("GET", "/api/v1/enrolments/{id}/documents", Action(ReadDocuments), get(api::documents::list)),
+        route("GET", "/api/v1/documents/{id}", Action(ReadDocuments), get(api::documents::download)),
+        route("GET", "/api/v1/sessions/{id}/code", Action(ShowCheckInCode), get(api::check_ins::code)),
+        route("POST", "/api/v1/sessions/{id}/check-ins", Action(CheckIn), post(api::check_ins::create)),
+        route("POST", "/api/v1/sessions/{id}/corrections", Action(CorrectAttendance), post(api::check_ins::correct)),
+        route("GET", "/api/v1/classes/{id}/attendance", Action(ReadAttendance), get(api::check_ins::ledger)),
+        route("GET", "/api/v1/flags", Action(ReadFlags), get(api::flags::list)),
+        route("POST", "/api/v1/sessions/{id}/heartbeats", Action(Heartbeat), post(api::online::heartbeat)),
+        route("POST", "/api/v1/presence-checks/{id}/answer", Action(AnswerPresenceCheck), post(api::online::answer)),
+        route("GET", "/api/v1/sessions/{id}/material", Action(ReadMaterial), get(api::recordings::material)),
+        route("POST", "/api/v1/sessions/{id}/uploads", Action(UploadRecording), post(api::recordings::start)),
+        route("GET", "/api/v1/uploads/{id}", Action(UploadRecording), get(api::recordings::show)),
+        route("PUT", "/api/v1/uploads/{id}", Action(UploadRecording), put(api::recordings::put)),
+        route("POST", "/api/v1/sessions/{id}/recording", Action(RegisterRecording), post(api::recordings::register)),
+        route("GET", "/api/v1/classes/{id}/recordings", Action(ReadRecordings), get(api::recordings::list)),
+        route("GET", "/api/v1/recordings/{id}/file", Action(ReadRecordings), get(api::recordings::file)),
+        route("GET", "/api/v1/persons/{id}", Action(ReadPerson), get(api::persons::show)),
+        route("GET", "/api/v1/quotas", Action(ReadQuotas), get(api::quotas::list)),
+        route("PUT", "/api/v1/quotas/{year}/{region}", Action(EditQuotas), put(api::quotas::set)),
         // API: level evaluation and continuing-education hours.
-        route("GET", "/api/v1/exam-plans", Roles(EXAM_READERS), get(api::exams::list)),
-        route("POST", "/api/v1/exam-plans", Roles(TRAINING), post(api::exams::propose)),
-        route("GET", "/api/v1/exam-plans/{id}", Roles(EXAM_READERS), get(api::exams::show)),
-        route("POST", "/api/v1/exam-plans/{id}/agree", Roles(EVALUATION), post(api::exams::agree)),
-        route("POST", "/api/v1/exam-plans/{id}/decline", Roles(EVALUATION), post(api::exams::decline)),
-        route("POST", "/api/v1/exam-plans/{id}/certificates", Roles(EVALUATION), post(api::exams::issue)),
-        route("PUT", "/api/v1/exam-plans/{id}/scores", Roles(EVALUATION), put(api::exams::enter_scores)),
-        route("GET", "/api/v1/exam-plans/{id}/scores.xlsx", Roles(EVALUATION), get(api::exams::score_sheet)),
-        route("POST", "/api/v1/exam-plans/{id}/scores.xlsx", Roles(EVALUATION), post(api::exams::import_scores).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
-        route("GET", "/api/v1/me/hours", Roles(TRAINEES), get(api::hours::mine)),
-        route("GET", "/api/v1/me/hours.xlsx", Roles(TRAINEES), get(api::hours::mine_xlsx)),
-        route("GET", "/api/v1/me/hours.pdf", Roles(TRAINEES), get(api::hours::mine_pdf)),
-        route("GET", "/api/v1/persons/{id}/hours", Roles(HOURS_READERS), get(api::hours::of_person)),
-        route("GET", "/api/v1/persons/{id}/hours.xlsx", Roles(HOURS_READERS), get(api::hours::of_person_xlsx)),
-        route("GET", "/api/v1/persons/{id}/hours.pdf", Roles(HOURS_READERS), get(api::hours::of_person_pdf)),
+        route("GET", "/api/v1/exam-plans", Action(ListExamPlans), get(api::exams::list)),
+        route("POST", "/api/v1/exam-plans", Action(ProposeExamPlan), post(api::exams::propose)),
+        route("GET", "/api/v1/exam-plans/{id}", Action(ReadExamPlan), get(api::exams::show)),
+        route("POST", "/api/v1/exam-plans/{id}/agree", Action(AgreeExamPlan), post(api::exams::agree)),
+        route("POST", "/api/v1/exam-plans/{id}/decline", Action(DeclineExamPlan), post(api::exams::decline)),
+        route("POST", "/api/v1/exam-plans/{id}/certificates", Action(IssueLevelCertificates), post(api::exams::issue)),
+        route("PUT", "/api/v1/exam-plans/{id}/scores", Action(RecordScores), put(api::exams::enter_scores)),
+        route("GET", "/api/v1/exam-plans/{id}/scores.xlsx", Action(RecordScores), get(api::exams::score_sheet)),
+        route("POST", "/api/v1/exam-plans/{id}/scores.xlsx", Action(RecordScores), post(api::exams::import_scores).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
+        route("GET", "/api/v1/me/hours", Action(ReadOwnHours), get(api::hours::mine)),
+        route("GET", "/api/v1/me/hours.xlsx", Action(ReadOwnHours), get(api::hours::mine_xlsx)),
+        route("GET", "/api/v1/me/hours.pdf", Action(ReadOwnHours), get(api::hours::mine_pdf)),
+        route("GET", "/api/v1/persons/{id}/hours", Action(ReadHours), get(api::hours::of_person)),
+        route("GET", "/api/v1/persons/{id}/hours.xlsx", Action(ReadHours), get(api::hours::of_person_xlsx)),
+        route("GET", "/api/v1/persons/{id}/hours.pdf", Action(ReadHours), get(api::hours::of_person_pdf)),
         // API: the audit log (audit administrator only).
-        route("GET", "/api/v1/audit", Roles(AUDITOR), get(api::audit::list)),
+        route("GET", "/api/v1/audit", Action(ReadAuditLog), get(api::audit::list)),
         // Pages: public.
         route("GET", "/", Public, get(pages::home::home)),
         route("GET", "/occupations", Public, get(pages::catalog::occupations)),
@@ -241,60 +163,60 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         // Pages: signing in and out, the account.
         route("GET", "/login", Public, get(pages::session::form)),
         route("POST", "/login", Public, post(pages::session::submit)),
-        route("POST", "/logout", SignedIn, post(pages::session::logout)),
-        route("GET", "/workbench", SignedIn, get(pages::workbench::page)),
-        route("GET", "/account", SignedIn, get(pages::account::page)),
-        route("POST", "/account/password", SignedIn, post(pages::account::change_password)),
+        route("POST", "/logout", Action(UseOwnAccount), post(pages::session::logout)),
+        route("GET", "/workbench", Action(UseOwnAccount), get(pages::workbench::page)),
+        route("GET", "/account", Action(UseOwnAccount), get(pages::account::page)),
+        route("POST", "/account/password", Action(UseOwnAccount), post(pages::account::change_password)),
         // Pages: account management within scope.
-        route("GET", "/users", Roles(ACCOUNT_MANAGERS), get(pages::users::list)),
-        route("POST", "/users", Roles(PROVINCE), post(pages::users::create)),
+        route("GET", "/users", Action(ListUsers), get(pages::users::list)),
+        route("POST", "/users", Action(CreateUser), post(pages::users::create)),
         // Pages: classes, enrolment, quotas and trainee activation.
-        route("GET", "/classes", Roles(CLASS_READERS), get(pages::classes::list)),
-        route("POST", "/classes", Roles(TRAINING), post(pages::classes::create)),
-        route("GET", "/classes/new", Roles(TRAINING), get(pages::classes::new)),
-        route("GET", "/classes/{id}", Roles(CLASS_READERS), get(pages::classes::page)),
-        route("GET", "/classes/{id}/edit", Roles(TRAINING), get(pages::classes::edit)),
-        route("POST", "/classes/{id}/edit", Roles(TRAINING), post(pages::classes::update)),
-        route("POST", "/classes/{id}/actions", Roles(TRAINING), post(pages::classes::act)),
-        route("POST", "/classes/{id}/decisions", Roles(REVIEWERS), post(pages::classes::act)),
-        route("POST", "/classes/{id}/enrolments", Roles(TRAINING), post(pages::classes::enrol)),
-        route("POST", "/classes/{id}/roster", Roles(TRAINING), post(pages::classes::import_roster).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
-        route("POST", "/enrolments/{id}/documents", Roles(TRAINING), post(pages::classes::upload_document).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
-        route("GET", "/classes/{id}/attendance", Roles(CLASS_READERS), get(pages::attendance::ledger)),
-        route("POST", "/classes/{id}/attendance/corrections", Roles(TRAINING), post(pages::attendance::correct)),
-        route("GET", "/check-in", Roles(TRAINEES), get(pages::attendance::list)),
-        route("GET", "/check-in/{id}", Roles(TRAINEES), get(pages::attendance::page)),
-        route("GET", "/sessions/{id}/display", Roles(TRAINING), get(pages::attendance::display)),
-        route("GET", "/sessions/{id}/display/code", Roles(TRAINING), get(pages::attendance::display_code)),
-        route("GET", "/monitor", Roles(SUPERVISORS), get(pages::monitor::page)),
-        route("GET", "/monitor/live", Roles(SUPERVISORS), get(pages::monitor::live)),
-        route("GET", "/classes/{id}/recordings", Roles(RECORDING_READERS), get(pages::learning::recordings)),
-        route("GET", "/learn/{id}", Roles(TRAINEES), get(pages::learning::learn)),
-        route("GET", "/quotas", Roles(QUOTA_READERS), get(pages::quotas::page)),
-        route("POST", "/quotas", Roles(PROVINCE), post(pages::quotas::set)),
+        route("GET", "/classes", Action(ListClasses), get(pages::classes::list)),
+        route("POST", "/classes", Action(OpenClass), post(pages::classes::create)),
+        route("GET", "/classes/new", Action(OpenClass), get(pages::classes::new)),
+        route("GET", "/classes/{id}", Action(ReadClass), get(pages::classes::page)),
+        route("GET", "/classes/{id}/edit", Action(EditClass), get(pages::classes::edit)),
+        route("POST", "/classes/{id}/edit", Action(EditClass), post(pages::classes::update)),
+        route("POST", "/classes/{id}/actions", AnyOf(CLASS_RUNNING), post(pages::classes::act)),
+        route("POST", "/classes/{id}/decisions", AnyOf(CLASS_DECISIONS), post(pages::classes::act)),
+        route("POST", "/classes/{id}/enrolments", Action(Enrol), post(pages::classes::enrol)),
+        route("POST", "/classes/{id}/roster", Action(ImportRoster), post(pages::classes::import_roster).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
+        route("POST", "/enrolments/{id}/documents", Action(UploadDocument), post(pages::classes::upload_document).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
+        route("GET", "/classes/{id}/attendance", Action(ReadAttendance), get(pages::attendance::ledger)),
+        route("POST", "/classes/{id}/attendance/corrections", Action(CorrectAttendance), post(pages::attendance::correct)),
+        route("GET", "/check-in", Action(ListCheckIns), get(pages::attendance::list)),
+        route("GET", "/check-in/{id}", Action(CheckIn), get(pages::attendance::page)),
+        route("GET", "/sessions/{id}/display", Action(ShowCheckInCode), get(pages::attendance::display)),
+        route("GET", "/sessions/{id}/display/code", Action(ShowCheckInCode), get(pages::attendance::display_code)),
+        route("GET", "/monitor", Action(Monitor), get(pages::monitor::page)),
+        route("GET", "/monitor/live", Action(Monitor), get(pages::monitor::live)),
+        route("GET", "/classes/{id}/recordings", Action(ReadRecordings), get(pages::learning::recordings)),
+        route("GET", "/learn/{id}", Action(LearnOnline), get(pages::learning::learn)),
+        route("GET", "/quotas", Action(ReadQuotas), get(pages::quotas::page)),
+        route("POST", "/quotas", Action(EditQuotas), post(pages::quotas::set)),
         route("GET", "/verify", Public, get(pages::certificates::verify_page)),
-        route("GET", "/certificates", Roles(CERTIFICATE_READERS), get(pages::certificates::list)),
-        route("POST", "/certificates/{number}/revocation", Roles(REVOKERS), post(pages::certificates::revoke)),
-        route("GET", "/classes/{id}/completion", Roles(TRAINING), get(pages::certificates::completion_page)),
-        route("POST", "/classes/{id}/completion", Roles(TRAINING), post(pages::certificates::record)),
-        route("POST", "/classes/{id}/certificates", Roles(TRAINING), post(pages::certificates::issue_certificates)),
-        route("POST", "/classes/{id}/print", Roles(TRAINING), post(pages::certificates::print)),
-        route("GET", "/print-jobs/{id}", Roles(TRAINING), get(pages::certificates::progress)),
-        route("POST", "/institution/certificate-pattern", Roles(INSTITUTIONS), post(pages::certificates::set_pattern)),
+        route("GET", "/certificates", Action(ListCertificates), get(pages::certificates::list)),
+        route("POST", "/certificates/{number}/revocation", Action(RevokeCertificate), post(pages::certificates::revoke)),
+        route("GET", "/classes/{id}/completion", Action(RecordCompletion), get(pages::certificates::completion_page)),
+        route("POST", "/classes/{id}/completion", Action(RecordCompletion), post(pages::certificates::record)),
+        route("POST", "/classes/{id}/certificates", Action(IssueTrainingCertificates), post(pages::certificates::issue_certificates)),
+        route("POST", "/classes/{id}/print", Action(PrintClassCertificates), post(pages::certificates::print)),
+        route("GET", "/print-jobs/{id}", Action(PrintClassCertificates), get(pages::certificates::progress)),
+        route("POST", "/institution/certificate-pattern", Action(ConfigureInstitution), post(pages::certificates::set_pattern)),
         route("GET", "/activate", Public, get(pages::activation::form)),
         route("POST", "/activate", Public, post(pages::activation::submit)),
         // Pages: level evaluation and continuing-education hours.
-        route("GET", "/exam-plans", Roles(EXAM_READERS), get(pages::evaluation::plans)),
-        route("POST", "/exam-plans", Roles(TRAINING), post(pages::evaluation::propose)),
-        route("GET", "/exam-plans/{id}", Roles(EXAM_READERS), get(pages::exam_plan::plan_page)),
-        route("POST", "/exam-plans/{id}/agree", Roles(EVALUATION), post(pages::exam_plan::agree)),
-        route("POST", "/exam-plans/{id}/decline", Roles(EVALUATION), post(pages::exam_plan::decline)),
-        route("POST", "/exam-plans/{id}/scores", Roles(EVALUATION), post(pages::exam_plan::scores)),
-        route("POST", "/exam-plans/{id}/scores.xlsx", Roles(EVALUATION), post(pages::exam_plan::import_scores).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
-        route("POST", "/exam-plans/{id}/certificates", Roles(EVALUATION), post(pages::exam_plan::issue)),
-        route("GET", "/hours", Roles(TRAINEES), get(pages::evaluation::my_hours)),
+        route("GET", "/exam-plans", Action(ListExamPlans), get(pages::evaluation::plans)),
+        route("POST", "/exam-plans", Action(ProposeExamPlan), post(pages::evaluation::propose)),
+        route("GET", "/exam-plans/{id}", Action(ReadExamPlan), get(pages::exam_plan::plan_page)),
+        route("POST", "/exam-plans/{id}/agree", Action(AgreeExamPlan), post(pages::exam_plan::agree)),
+        route("POST", "/exam-plans/{id}/decline", Action(DeclineExamPlan), post(pages::exam_plan::decline)),
+        route("POST", "/exam-plans/{id}/scores", Action(RecordScores), post(pages::exam_plan::scores)),
+        route("POST", "/exam-plans/{id}/scores.xlsx", Action(RecordScores), post(pages::exam_plan::import_scores).layer(axum::extract::DefaultBodyLimit::max(pages::classes::UPLOAD_LIMIT))),
+        route("POST", "/exam-plans/{id}/certificates", Action(IssueLevelCertificates), post(pages::exam_plan::issue)),
+        route("GET", "/hours", Action(ReadOwnHours), get(pages::evaluation::my_hours)),
         // Pages: the audit log (audit administrator only).
-        route("GET", "/audit", Roles(AUDITOR), get(pages::audit::page)),
+        route("GET", "/audit", Action(ReadAuditLog), get(pages::audit::page)),
         // Assets embedded in the binary.
         route("GET", "/assets/{file}", Public, get(assets::serve)),
     ]

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test crate: a failed unwrap is a failed test.
 
+#[path = "cli/access_matrix.rs"]
+mod access_matrix;
 #[path = "cli/demo.rs"]
 mod demo;
 #[path = "cli/tls.rs"]

@@ -12,16 +12,16 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// A temporary data folder, removed when the test ends.
-struct DataFolder(PathBuf);
+pub(super) struct DataFolder(pub(super) PathBuf);
 
 impl DataFolder {
-    fn new(name: &str) -> DataFolder {
+    pub(super) fn new(name: &str) -> DataFolder {
         let dir = std::env::temp_dir().join(format!("dte-cli-demo-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         DataFolder(dir)
     }
 
-    fn text(&self) -> &str {
+    pub(super) fn text(&self) -> &str {
         self.0.to_str().unwrap()
     }
 }
@@ -33,7 +33,7 @@ impl Drop for DataFolder {
 }
 
 /// Runs `dte demo` with `args`, says how long it took, and answers what it printed.
-fn run_demo(args: &[&str]) -> String {
+pub(super) fn run_demo(args: &[&str]) -> String {
     let started = Instant::now();
     let output = dte(&[&["demo"], args].concat());
     let took = started.elapsed();
@@ -47,7 +47,7 @@ fn run_demo(args: &[&str]) -> String {
 }
 
 /// The printed account of `username`'s line: its password.
-fn password_of(printed: &str, username: &str) -> String {
+pub(super) fn password_of(printed: &str, username: &str) -> String {
     printed
         .lines()
         .skip_while(|line| !line.starts_with("账号（"))
@@ -77,7 +77,7 @@ fn pending_trainee(printed: &str) -> (String, String) {
     (after("用户名"), after("激活码"))
 }
 
-async fn every_class(store: &Store) -> Vec<ClassRow> {
+pub(super) async fn every_class(store: &Store) -> Vec<ClassRow> {
     let mut rows = Vec::new();
     let mut filter = ClassFilter::default();
     loop {

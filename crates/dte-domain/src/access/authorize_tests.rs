@@ -1,0 +1,363 @@
+//! The authorization rule (SPEC "Who uses it", steps 2–8; MLPS 三权分立), table by table.
+#![allow(clippy::unwrap_used)]
+
+use super::*;
+
+const DLUT: i64 = 3;
+const NEU: i64 = 4;
+const CIE: i64 = 7;
+const TRAINEE: i64 = 42;
+
+fn province() -> Principal {
+    Principal::new(Role::ProvinceAdmin, None, None, None).unwrap()
+}
+fn dalian() -> Principal {
+    Principal::new(Role::CityAdmin, Some("大连"), None, None).unwrap()
+}
+fn dlut() -> Principal {
+    Principal::new(Role::TrainingInstitution, None, Some(DLUT), None).unwrap()
+}
+fn cie() -> Principal {
+    Principal::new(Role::EvaluationInstitution, None, Some(CIE), None).unwrap()
+}
+fn trainee() -> Principal {
+    Principal::new(Role::Trainee, None, None, Some(TRAINEE)).unwrap()
+}
+fn inspector() -> Principal {
+    Principal::new(Role::Inspector, None, None, None).unwrap()
+}
+fn auditor() -> Principal {
+    Principal::new(Role::Auditor, None, None, None).unwrap()
+}
+
+/// A class of DLUT's in 大连 with the trainee enrolled, past approval, examinable by CIE.
+fn dalian_class() -> Facts {
+    Facts {
+        region: Some("大连".into()),
+        training_institution: Some(DLUT),
+        listed_evaluators: vec![CIE],
+        people: vec![TRAINEE],
+        ..Facts::default()
+    }
+}
+
+/// A class of NEU's in 沈阳 that nobody above is bound to.
+fn shenyang_class() -> Facts {
+    Facts {
+        region: Some("沈阳".into()),
+        training_institution: Some(NEU),
+        ..Facts::default()
+    }
+}
+
+fn check(cases: &[(Principal, Action, Facts, bool)]) {
+    for (principal, action, facts, allowed) in cases {
+        assert_eq!(
+            authorize(principal, *action, facts).is_ok(),
+            *allowed,
+            "{:?} {action:?} on {facts:?}",
+            principal.role
+        );
+    }
+}
+
+/// SPEC step 2: "subsidised classes need the city's approval": the city of the class's region
+/// approves or rejects; the province, another city and the institution do not.
+#[test]
+fn a_class_is_approved_by_the_city_of_its_region_alone() {
+    let shenyang = Principal::new(Role::CityAdmin, Some("沈阳"), None, None).unwrap();
+    check(&[
+        (dalian(), Action::ApproveClass, dalian_class(), true),
+        (dalian(), Action::RejectClass, dalian_class(), true),
+        (
+            shenyang.clone(),
+            Action::ApproveClass,
+            dalian_class(),
+            false,
+        ),
+        (shenyang, Action::ApproveClass, shenyang_class(), true),
+        (province(), Action::ApproveClass, dalian_class(), false),
+        (dlut(), Action::ApproveClass, dalian_class(), false),
+        (inspector(), Action::ApproveClass, dalian_class(), false),
+    ]);
+    let denied = authorize(&province(), Action::ApproveClass, &dalian_class()).unwrap_err();
+    assert_eq!(denied.code, "role_not_allowed");
+    let denied = authorize(&dalian(), Action::ApproveClass, &shenyang_class()).unwrap_err();
+    assert_eq!(denied.code, "other_region");
+    assert!(denied.message.contains("沈阳"), "{}", denied.message);
+    assert!(!Action::ApproveClass.roles().contains(&Role::ProvinceAdmin));
+}
+
+/// SPEC step 2: a class is run by the institution that opened it; another institution may
+/// not edit, submit, start, finish, enrol into or correct it.
+#[test]
+fn only_the_institution_running_a_class_changes_it() {
+    let neu = Principal::new(Role::TrainingInstitution, None, Some(NEU), None).unwrap();
+    for action in [
+        Action::EditClass,
+        Action::SubmitClass,
+        Action::StartClass,
+        Action::FinishClass,
+        Action::Enrol,
+        Action::ImportRoster,
+        Action::UploadDocument,
+        Action::ShowCheckInCode,
+        Action::CorrectAttendance,
+        Action::UploadRecording,
+        Action::RegisterRecording,
+        Action::RecordCompletion,
+        Action::IssueTrainingCertificates,
+        Action::ProposeExamPlan,
+    ] {
+        check(&[
+            (dlut(), action, dalian_class(), true),
+            (neu.clone(), action, dalian_class(), false),
+            (dalian(), action, dalian_class(), false),
+            (province(), action, dalian_class(), false),
+        ]);
+        assert_eq!(
+            authorize(&neu, action, &dalian_class()).unwrap_err().code,
+            "not_running_institution"
+        );
+    }
+}
+
+/// SPEC "Who uses it": the province and the inspector read everything, a city its region, an
+/// institution its own classes, an evaluation institution those it examines, a trainee theirs.
+#[test]
+fn a_class_is_read_by_everyone_bound_to_it_and_no_one_else() {
+    check(&[
+        (province(), Action::ReadClass, shenyang_class(), true),
+        (inspector(), Action::ReadClass, shenyang_class(), true),
+        (dalian(), Action::ReadClass, dalian_class(), true),
+        (dalian(), Action::ReadClass, shenyang_class(), false),
+        (dlut(), Action::ReadClass, dalian_class(), true),
+        (dlut(), Action::ReadClass, shenyang_class(), false),
+        (cie(), Action::ReadClass, dalian_class(), true),
+        (cie(), Action::ReadClass, shenyang_class(), false),
+        (trainee(), Action::ReadClass, dalian_class(), true),
+        (trainee(), Action::ReadClass, shenyang_class(), false),
+        (trainee(), Action::ReadRoster, dalian_class(), false),
+        (auditor(), Action::ReadClass, dalian_class(), false),
+    ]);
+}
+
+/// SPEC "Who uses it": the inspector reads everything and changes nothing; MLPS 8.1.4.3 c
+/// (三权分立): the auditor reads the audit log and nothing else, and no one else reads it.
+#[test]
+fn the_inspector_only_reads_and_the_auditor_only_reads_the_audit_log() {
+    for action in Action::ALL {
+        if action.writes() {
+            assert!(
+                !action.admits(Role::Inspector),
+                "the inspector may {action:?}"
+            );
+        }
+        let auditor_may = matches!(action, Action::ReadAuditLog | Action::UseOwnAccount);
+        assert_eq!(action.admits(Role::Auditor), auditor_may, "{action:?}");
+    }
+    assert_eq!(Action::ReadAuditLog.roles(), vec![Role::Auditor]);
+    for action in [
+        Action::ReadClass,
+        Action::ReadRoster,
+        Action::ReadRecordings,
+        Action::ReadHours,
+    ] {
+        assert!(action.admits(Role::Inspector), "{action:?}");
+    }
+}
+
+/// SPEC step 7: a certificate is revoked by the institution that issued it, or the province.
+#[test]
+fn a_certificate_is_revoked_by_its_issuer_or_the_province() {
+    let issued_by_dlut = Facts {
+        region: Some("大连".into()),
+        training_institution: Some(DLUT),
+        issuer: Some(DLUT),
+        people: vec![TRAINEE],
+        ..Facts::default()
+    };
+    let issued_by_cie = Facts {
+        issuer: Some(CIE),
+        ..issued_by_dlut.clone()
+    };
+    check(&[
+        (
+            province(),
+            Action::RevokeCertificate,
+            issued_by_dlut.clone(),
+            true,
+        ),
+        (
+            dlut(),
+            Action::RevokeCertificate,
+            issued_by_dlut.clone(),
+            true,
+        ),
+        (
+            dlut(),
+            Action::RevokeCertificate,
+            issued_by_cie.clone(),
+            false,
+        ),
+        (
+            cie(),
+            Action::RevokeCertificate,
+            issued_by_cie.clone(),
+            true,
+        ),
+        (
+            cie(),
+            Action::RevokeCertificate,
+            issued_by_dlut.clone(),
+            false,
+        ),
+        (
+            dalian(),
+            Action::RevokeCertificate,
+            issued_by_dlut.clone(),
+            false,
+        ),
+        (
+            trainee(),
+            Action::RevokeCertificate,
+            issued_by_dlut.clone(),
+            false,
+        ),
+        // The holder and the holder's training institution print it; the inspector does not.
+        (
+            trainee(),
+            Action::PrintCertificate,
+            issued_by_cie.clone(),
+            true,
+        ),
+        (
+            dlut(),
+            Action::PrintCertificate,
+            issued_by_cie.clone(),
+            true,
+        ),
+        (inspector(), Action::PrintCertificate, issued_by_cie, false),
+    ]);
+    assert_eq!(
+        authorize(&cie(), Action::RevokeCertificate, &issued_by_dlut)
+            .unwrap_err()
+            .code,
+        "not_issuer"
+    );
+}
+
+/// SPEC step 6: the plan's evaluation institution agrees, scores and issues; one merely listed
+/// for the occupation does not, and neither does the training institution.
+#[test]
+fn an_exam_plan_is_decided_by_its_evaluation_institution() {
+    let plan = Facts {
+        region: Some("大连".into()),
+        training_institution: Some(DLUT),
+        evaluation_institution: Some(CIE),
+        people: vec![TRAINEE],
+        ..Facts::default()
+    };
+    let other = Principal::new(Role::EvaluationInstitution, None, Some(8), None).unwrap();
+    let listed_only = Facts {
+        evaluation_institution: Some(8),
+        listed_evaluators: vec![CIE],
+        ..plan.clone()
+    };
+    for action in [
+        Action::AgreeExamPlan,
+        Action::DeclineExamPlan,
+        Action::RecordScores,
+        Action::IssueLevelCertificates,
+    ] {
+        check(&[
+            (cie(), action, plan.clone(), true),
+            (other.clone(), action, plan.clone(), false),
+            (cie(), action, listed_only.clone(), false),
+            (dlut(), action, plan.clone(), false),
+        ]);
+    }
+    check(&[
+        (trainee(), Action::ReadExamPlan, plan.clone(), true),
+        (other, Action::ReadExamPlan, plan, false),
+    ]);
+}
+
+/// SPEC step 4: a trainee checks in and learns in their own classes only.
+#[test]
+fn a_trainee_checks_in_and_learns_only_in_their_own_classes() {
+    for action in [
+        Action::CheckIn,
+        Action::Heartbeat,
+        Action::AnswerPresenceCheck,
+        Action::LearnOnline,
+    ] {
+        check(&[
+            (trainee(), action, dalian_class(), true),
+            (trainee(), action, shenyang_class(), false),
+            (dlut(), action, dalian_class(), false),
+        ]);
+        assert_eq!(action.roles(), vec![Role::Trainee]);
+    }
+}
+
+/// A record-bound grant never passes on a list's empty facts, and a person is in reach when
+/// one of their classes is (the store's `person_in_scope`).
+#[test]
+fn empty_facts_allow_only_unconditional_grants_and_any_of_a_persons_classes_will_do() {
+    check(&[
+        (dlut(), Action::ListClasses, Facts::default(), true),
+        (dlut(), Action::EditClass, Facts::default(), false),
+        (dalian(), Action::ReadClass, Facts::default(), false),
+        (trainee(), Action::CheckIn, Facts::default(), false),
+    ]);
+    let classes = [shenyang_class(), dalian_class()];
+    assert!(authorize_any(&dalian(), Action::ReadPerson, &classes).is_ok());
+    assert!(authorize_any(&dalian(), Action::ReadPerson, &classes[..1]).is_err());
+    assert!(authorize_any(&dalian(), Action::ReadPerson, &[]).is_err());
+}
+
+/// The router asks `roles()`: each is exactly the roles whose grant is not `Never`, and every
+/// action is open to someone.
+#[test]
+fn the_roles_of_an_action_are_those_some_record_would_allow() {
+    for action in Action::ALL {
+        let roles = action.roles();
+        assert!(!roles.is_empty(), "{action:?} is open to no one");
+        for role in Role::ALL {
+            assert_eq!(
+                roles.contains(&role),
+                grant(role, action) != Grant::Never,
+                "{action:?} {role:?}"
+            );
+        }
+    }
+}
+
+/// Every refusal says why in Chinese with a stable code.
+#[test]
+fn every_refusal_has_a_stable_code_and_a_chinese_sentence() {
+    for action in Action::ALL {
+        for principal in [
+            province(),
+            dalian(),
+            dlut(),
+            cie(),
+            trainee(),
+            inspector(),
+            auditor(),
+        ] {
+            if let Err(denied) = authorize(&principal, action, &shenyang_class()) {
+                assert!(!denied.code.is_empty());
+                assert!(
+                    denied
+                        .message
+                        .chars()
+                        .any(|character| ('\u{4e00}'..='\u{9fff}').contains(&character)),
+                    "{}",
+                    denied.message
+                );
+            }
+        }
+    }
+}
