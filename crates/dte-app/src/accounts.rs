@@ -369,9 +369,11 @@ pub async fn create_account(
     principal: &Principal,
     request: &NewAccount,
 ) -> Result<(String, String), ServiceError> {
-    if principal.user().map(|user| user.role) != Some(Role::ProvinceAdmin) {
-        return Err(ServiceError::forbidden("只有省人社厅可以创建账号"));
-    }
+    crate::access::authorize(
+        principal,
+        dte_domain::access::Action::CreateUser,
+        &dte_domain::access::Facts::default(),
+    )?;
     let username = dte_domain::access::parse_username(&request.username)
         .map_err(|error| ServiceError::invalid("username", error.to_string()))?;
     if request.display_name.trim().is_empty() {

@@ -7,6 +7,7 @@ pub mod hours;
 pub mod sheet;
 
 use crate::Context;
+use dte_domain::access::Action;
 use crate::Principal;
 use crate::ServiceError;
 use crate::classes::plan::violations;
@@ -41,10 +42,11 @@ pub async fn propose(
     proposal: &Proposal,
 ) -> Result<i64, ServiceError> {
     let class = class_for(context, principal, proposal.class_id).await?;
-    let own = principal.user().and_then(|user| user.institution_id);
-    if own != Some(class.institution_id) {
-        return Err(ServiceError::forbidden("只能为本机构的班期申请等级考核"));
-    }
+    crate::access::authorize(
+        principal,
+        Action::ProposeExamPlan,
+        &crate::access::class_record(&class),
+    )?;
     let today = context.clock.today();
     let exam = ExamPlanProposal {
         occupation: class.occupation.clone(),
@@ -171,19 +173,16 @@ pub async fn visible_candidates(
     Ok(candidates)
 }
 
-/// The plan, if the principal is its evaluation institution (who agrees, scores and issues).
+/// The plan, if the principal may take `action` on it (its evaluation institution, who
+/// agrees, scores and issues: `access::authorize`).
 pub async fn evaluator_plan(
     context: &Context,
     principal: &Principal,
     id: i64,
+    action: Action,
 ) -> Result<ExamPlanRow, ServiceError> {
     let plan = plan_for(context, principal, id).await?;
-    let own = principal.user().and_then(|user| user.institution_id);
-    if own != Some(plan.evaluation_institution_id) {
-        return Err(ServiceError::forbidden(
-            "只有考核计划的评价机构可以进行此操作",
-        ));
-    }
+    crate::access::authorize(principal, action, &crate::access::exam_plan_facts(&plan))?;
     Ok(plan)
 }
 
@@ -195,7 +194,16 @@ pub async fn decide(
     id: i64,
     decline_reason: Option<&str>,
 ) -> Result<ExamPlanStatus, ServiceError> {
-    let plan = evaluator_plan(context, principal, id).await?;
+    let plan = evaluator_plan(
+        context,
+        principal,
+        id,
+        match decline_reason {
+            Some(_) => Action::DeclineExamPlan,
+            None => Action::AgreeExamPlan,
+        },
+    )
+    .await?;
     let action = match decline_reason {
         Some(_) => ExamAction::Decline,
         None => ExamAction::Agree,
@@ -262,7 +270,7 @@ pub async fn enter_scores(
     id: i64,
     sheet: &[(i64, SheetResult)],
 ) -> Result<ExamPlanRow, ServiceError> {
-    let plan = evaluator_plan(context, principal, id).await?;
+    let plan = evaluator_plan(context, principal, id, Action::RecordScores).await?;
     transition(plan.status, ExamAction::EnterScores)?;
     let today = context.clock.today();
     check_score_entry(plan.exam_date, today).map_err(|violation| violations(vec![violation]))?;
@@ -440,7 +448,7 @@ pub async fn issue_level(
     id: i64,
     issued_on: chrono::NaiveDate,
 ) -> Result<Vec<dte_store::CertificateRow>, ServiceError> {
-    let plan = evaluator_plan(context, principal, id).await?;
+    let plan = evaluator_plan(context, principal, id, Action::IssueLevelCertificates).await?;
     transition(plan.status, ExamAction::Issue)?;
     dte_domain::certificate::check_issue_date(
         CertificateKind::Level,

@@ -12,6 +12,7 @@
 //! plans, scores, level certificates, continuing-education hours) and `monitoring` (the live
 //! monitor and the risk flags).
 
+pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod certificates;

@@ -5,6 +5,7 @@
 use super::completion::{TraineeCompletion, class_completion};
 use super::signing::sign;
 use crate::Context;
+use dte_domain::access::Action;
 use crate::Principal;
 use crate::ServiceError;
 use crate::classes::{actor, class_for};
@@ -12,27 +13,22 @@ use chrono::NaiveDate;
 use dte_domain::certificate::{CertificateKind, NumberPattern, check_issue_date};
 use dte_domain::class::ClassStatus;
 use dte_domain::completion::SCORE_MAX;
-use dte_domain::{Role, Scope};
+use dte_domain::Scope;
 use dte_store::{
     CertificateDetails, CertificateRow, ClassRow, IssueRefusal, NewCertificate,
     NewCompletionResult, StoreError,
 };
 
-/// The class, if the principal is the training institution running it.
+/// The class, if the principal may take `action` on its completion and certificates (the
+/// training institution running it: `access::authorize`).
 pub async fn own_class(
     context: &Context,
     principal: &Principal,
     class_id: i64,
+    action: dte_domain::access::Action,
 ) -> Result<ClassRow, ServiceError> {
     let class = class_for(context, principal, class_id).await?;
-    let own = principal.user().is_some_and(|user| {
-        user.role == Role::TrainingInstitution && user.institution_id == Some(class.institution_id)
-    });
-    if !own {
-        return Err(ServiceError::forbidden(
-            "只有开设该班期的培训机构可以录入结业考核和颁发证书",
-        ));
-    }
+    crate::access::authorize(principal, action, &crate::access::class_record(&class))?;
     Ok(class)
 }
 
@@ -52,7 +48,7 @@ pub async fn record_results(
     class_id: i64,
     results: &[ResultInput],
 ) -> Result<(), ServiceError> {
-    let class = own_class(context, principal, class_id).await?;
+    let class = own_class(context, principal, class_id, Action::RecordCompletion).await?;
     require_finished(&class)?;
     let roster = context.store.class_roster(class.id).await?;
     let mut checked = Vec::with_capacity(results.len());
@@ -123,7 +119,7 @@ pub async fn issue_for_class(
     class_id: i64,
     issued_on: NaiveDate,
 ) -> Result<Vec<CertificateRow>, ServiceError> {
-    let class = own_class(context, principal, class_id).await?;
+    let class = own_class(context, principal, class_id, Action::IssueTrainingCertificates).await?;
     require_finished(&class)?;
     check_issue_date(
         CertificateKind::Training,
@@ -288,6 +284,11 @@ pub async fn set_seal(
 }
 
 fn own_institution(principal: &Principal) -> Result<i64, ServiceError> {
+    crate::access::authorize(
+        principal,
+        Action::ConfigureInstitution,
+        &dte_domain::access::Facts::default(),
+    )?;
     match principal.user().map(|user| user.scope()) {
         Some(Scope::Institution(id)) => Ok(id),
         _ => Err(ServiceError::forbidden(

@@ -15,7 +15,6 @@ use crate::Context;
 use crate::Principal;
 use crate::ServiceError;
 use dte_crypto::CertificateKey;
-use dte_domain::Role;
 use dte_store::CertificateRow;
 use std::sync::{Arc, OnceLock};
 
@@ -84,15 +83,14 @@ pub fn not_found(number: &str) -> ServiceError {
     )
 }
 
-/// Whether the principal may revoke this certificate: its issuer, or the province.
+/// Whether the principal may revoke this certificate (`access::authorize`: its issuer, or the
+/// province).
 pub fn may_revoke(principal: &Principal, row: &CertificateRow) -> bool {
-    principal.user().is_some_and(|user| match user.role {
-        Role::ProvinceAdmin => true,
-        Role::TrainingInstitution | Role::EvaluationInstitution => {
-            user.institution_id == Some(row.issuer_institution_id)
-        }
-        _ => false,
-    })
+    crate::access::allows(
+        principal,
+        dte_domain::access::Action::RevokeCertificate,
+        &crate::access::certificate_facts(row),
+    )
 }
 
 /// Revokes a certificate in the principal's scope, with the reason and the day it takes
@@ -105,11 +103,11 @@ pub async fn revoke(
     on: chrono::NaiveDate,
 ) -> Result<CertificateRow, ServiceError> {
     let row = certificate_for(context, principal, number).await?;
-    if !may_revoke(principal, &row) {
-        return Err(ServiceError::forbidden(
-            "只有颁发该证书的机构或省人社厅可以撤销证书",
-        ));
-    }
+    crate::access::authorize(
+        principal,
+        dte_domain::access::Action::RevokeCertificate,
+        &crate::access::certificate_facts(&row),
+    )?;
     let reason = dte_domain::certificate::RevocationReason::parse(reason)
         .map_err(|error| ServiceError::invalid("reason", error.to_string()))?;
     let actor = crate::classes::actor(context, principal);

@@ -238,7 +238,13 @@ pub async fn start_print(
     principal: &crate::Principal,
     id: i64,
 ) -> Result<String, ServiceError> {
-    let class = super::issue::own_class(context, principal, id).await?;
+    let class = super::issue::own_class(
+        context,
+        principal,
+        id,
+        dte_domain::access::Action::PrintClassCertificates,
+    )
+    .await?;
     let mut rows = context
         .store
         .certificates_in_scope(

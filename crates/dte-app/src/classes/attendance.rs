@@ -13,7 +13,7 @@ use dte_domain::attendance::{
     offline_attendance,
 };
 use dte_domain::class::{Delivery, SessionPlan};
-use dte_domain::{Role, Scope};
+use dte_domain::Scope;
 use dte_store::{ClassRow, NewCorrection, SessionRow, Store, StoreError};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -201,12 +201,11 @@ pub async fn correct(
         )
     })?;
     let class = class_for(context, principal, session.class_id).await?;
-    let user = principal.user();
-    if user.map(|user| user.role) != Some(Role::TrainingInstitution)
-        || user.and_then(|user| user.institution_id) != Some(class.institution_id)
-    {
-        return Err(ServiceError::forbidden("只有开班的培训机构可以更正考勤"));
-    }
+    crate::access::authorize(
+        principal,
+        dte_domain::access::Action::CorrectAttendance,
+        &crate::access::class_record(&class),
+    )?;
     if session_plan(&session).delivery == Delivery::Online {
         return Err(ServiceError::invalid(
             "session",

@@ -11,7 +11,7 @@ use crate::{Detail, ServiceError};
 use dte_crypto::SessionSecret;
 use dte_domain::attendance::{Attempt, CheckKind, Timing, decide_check};
 use dte_domain::class::{ClassStatus, Delivery, SessionPlan};
-use dte_domain::{Role, Scope};
+use dte_domain::Scope;
 use dte_geo::LatLon;
 use dte_store::{CheckInOutcome, ClassRow, NewCheckIn, SessionRow};
 use serde::{Deserialize, Serialize};
@@ -124,12 +124,11 @@ pub async fn classroom_code(
     session_id: i64,
 ) -> Result<ClassroomCode, ServiceError> {
     let (session, class) = session_in_scope(context, principal, session_id).await?;
-    let user = principal.user();
-    if user.and_then(|user| user.institution_id) != Some(class.institution_id)
-        || user.map(|user| user.role) != Some(Role::TrainingInstitution)
-    {
-        return Err(ServiceError::forbidden("只有开班的培训机构可以显示签到码"));
-    }
+    crate::access::authorize(
+        principal,
+        dte_domain::access::Action::ShowCheckInCode,
+        &crate::access::class_record(&class),
+    )?;
     let secret = display_secret(context, session.id).await?;
     let now = context.clock.now().timestamp();
     Ok(ClassroomCode {

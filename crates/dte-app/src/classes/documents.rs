@@ -51,7 +51,13 @@ pub async fn store_document(
         .enrolment_class(enrolment_id)
         .await?
         .ok_or_else(not_found)?;
-    enrol::own_class(context, principal, class_id).await?;
+    enrol::own_class(
+        context,
+        principal,
+        class_id,
+        dte_domain::access::Action::UploadDocument,
+    )
+    .await?;
     if bytes.is_empty() || bytes.len() > MAX_DOCUMENT_BYTES {
         return Err(ServiceError::invalid("file", "文件须为 1 字节至 5 MB"));
     }

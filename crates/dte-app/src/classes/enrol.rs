@@ -9,7 +9,7 @@ use crate::Principal;
 use crate::{Detail, ServiceError};
 use chrono::{Duration, NaiveDate};
 use dte_domain::eligibility::{Candidate, ClassOffer, EligibilityContext, PriorEnrolment, assess};
-use dte_domain::{Phone, ResidentId, Role, TraineeCategory};
+use dte_domain::{Phone, ResidentId, TraineeCategory};
 use dte_store::{Applicant, ClassRow, EnrolmentFacts, NewActivation, NewEnrolment, NewPerson};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -115,19 +115,16 @@ pub fn parse(input: &EnrolmentInput, today: NaiveDate) -> Result<Trainee, Servic
     }
 }
 
-/// The class, if the principal is the training institution that runs it.
+/// The class, if the principal may take `action` on its enrolment (the training institution
+/// that runs it: `access::authorize`).
 pub async fn own_class(
     context: &Context,
     principal: &Principal,
     class_id: i64,
+    action: dte_domain::access::Action,
 ) -> Result<ClassRow, ServiceError> {
     let class = class_for(context, principal, class_id).await?;
-    let user = principal.user();
-    if user.map(|user| user.role) != Some(Role::TrainingInstitution)
-        || user.and_then(|user| user.institution_id) != Some(class.institution_id)
-    {
-        return Err(ServiceError::forbidden("只有开班的培训机构可以招收学员"));
-    }
+    crate::access::authorize(principal, action, &crate::access::class_record(&class))?;
     Ok(class)
 }
 

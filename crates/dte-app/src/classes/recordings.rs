@@ -11,7 +11,7 @@ use crate::Principal;
 use crate::ServiceError;
 use bytes::Bytes;
 use chrono::NaiveDate;
-use dte_domain::Role;
+use dte_domain::access::Action;
 use dte_domain::class::Delivery;
 use dte_domain::recording::{Sha256Hex, check_duration, retain_until};
 use dte_store::{
@@ -137,21 +137,16 @@ impl From<&RecordingRow> for RecordingView {
     }
 }
 
-/// The session and its class if the principal is the institution running it.
+/// The session and its class if the principal may take `action` on its recordings (the
+/// institution running it: `access::authorize`).
 async fn own_session(
     context: &Context,
     principal: &Principal,
     session_id: i64,
+    action: Action,
 ) -> Result<(SessionRow, ClassRow), ServiceError> {
     let (session, class) = session_in_scope(context, principal, session_id).await?;
-    let user = principal.user();
-    if user.map(|user| user.role) != Some(Role::TrainingInstitution)
-        || user.and_then(|user| user.institution_id) != Some(class.institution_id)
-    {
-        return Err(ServiceError::forbidden(
-            "只有开班的培训机构可以登记录像和学习资料",
-        ));
-    }
+    crate::access::authorize(principal, action, &crate::access::class_record(&class))?;
     Ok((session, class))
 }
 
@@ -210,7 +205,8 @@ pub async fn start_upload(
     session_id: i64,
     request: &UploadRequest,
 ) -> Result<UploadState, ServiceError> {
-    let (session, class) = own_session(context, principal, session_id).await?;
+    let (session, class) =
+        own_session(context, principal, session_id, Action::UploadRecording).await?;
     let content_type = video_type(&request.content_type)?;
     let file_name = request.file_name.trim();
     if file_name.is_empty() || file_name.chars().count() > 200 {
@@ -296,7 +292,7 @@ async fn own_upload(
         return Err(not_found());
     }
     let upload = context.store.upload(id).await?.ok_or_else(not_found)?;
-    own_session(context, principal, upload.session_id).await?;
+    own_session(context, principal, upload.session_id, Action::UploadRecording).await?;
     Ok(upload)
 }
 
@@ -463,7 +459,8 @@ pub async fn register_reference(
     session_id: i64,
     request: &ReferenceRequest,
 ) -> Result<RecordingView, ServiceError> {
-    let (session, class) = own_session(context, principal, session_id).await?;
+    let (session, class) =
+        own_session(context, principal, session_id, Action::RegisterRecording).await?;
     let reference = request.external_ref.trim();
     if reference.is_empty() || reference.chars().count() > 500 {
         return Err(ServiceError::invalid(

@@ -2,7 +2,7 @@
 
 use super::{class_for, enrol};
 use crate::{Context, Principal, ServiceError};
-use dte_domain::Role;
+use dte_domain::access::Action;
 
 /// The roster as export rows: in full for the class's own institution and its region's city
 /// (who file it), masked for everyone else. A full export is audited.
@@ -13,14 +13,11 @@ pub async fn export_rows(
 ) -> Result<(dte_store::ClassRow, Vec<dte_docs::roster::RosterExportRow>), ServiceError> {
     let class = class_for(context, principal, id).await?;
     let roster = context.store.class_roster(class.id).await?;
-    let user = principal.user();
-    let full = match user.map(|user| user.role) {
-        Some(Role::TrainingInstitution) => {
-            user.and_then(|user| user.institution_id) == Some(class.institution_id)
-        }
-        Some(Role::CityAdmin) => true,
-        _ => false,
-    };
+    let full = crate::access::allows(
+        principal,
+        Action::RevealRoster,
+        &crate::access::class_record(&class),
+    );
     let names: std::collections::HashMap<String, String> = enrol::subsidy_choices(context)
         .await?
         .into_iter()

@@ -13,14 +13,17 @@ use dte_domain::class_rules::{
     ClassContext, ClassPlan, InstitutionStanding, check_draft, check_quota, check_submission,
 };
 use dte_domain::reference::InstitutionKind;
-use dte_domain::{Role, Scope};
+use crate::access::{authorize, class_record};
+use dte_domain::Scope;
+use dte_domain::access::{Action, Facts};
 use dte_store::{ClassRow, NewClass, QuotaUsage, Store, StoreError};
 
-/// The institution the principal acts for, when they are a training institution's staff.
+/// The institution the principal opens a class for, when `access::authorize` lets them open
+/// one (a training institution's staff).
 fn own_institution(principal: &Principal) -> Result<i64, ServiceError> {
+    authorize(principal, Action::OpenClass, &Facts::default())?;
     principal
         .user()
-        .filter(|user| user.role == Role::TrainingInstitution)
         .and_then(|user| user.institution_id)
         .ok_or_else(|| ServiceError::forbidden("只有培训机构可以开设和编辑班期"))
 }
@@ -157,6 +160,7 @@ pub async fn update(
 ) -> Result<(), ServiceError> {
     let institution_id = own_institution(principal)?;
     let class = class_for(context, principal, id).await?;
+    authorize(principal, Action::EditClass, &class_record(&class))?;
     if !class.status.is_editable() {
         return Err(ServiceError::conflict(
             "not_editable",
@@ -201,29 +205,7 @@ pub async fn act(
     reason: Option<&str>,
 ) -> Result<ClassStatus, ServiceError> {
     let class = class_for(context, principal, id).await?;
-    let role = principal.user().map(|user| user.role);
-    let allowed = match action {
-        ClassAction::Submit | ClassAction::Start | ClassAction::Finish => {
-            role == Some(Role::TrainingInstitution)
-        }
-        // SPEC step 2: a class is approved (or rejected) by the city of its region; the class
-        // is already in the principal's scope, so a city admin here is that city's.
-        ClassAction::Approve | ClassAction::Reject => role == Some(Role::CityAdmin),
-        ClassAction::Close => matches!(role, Some(Role::CityAdmin | Role::ProvinceAdmin)),
-    };
-    if !allowed {
-        let message = match action {
-            ClassAction::Approve | ClassAction::Reject => {
-                format!(
-                    "班期须由所在地区（{}）的市人社局{}",
-                    class.region,
-                    action.label()
-                )
-            }
-            _ => format!("您的角色不能{}班期", action.label()),
-        };
-        return Err(ServiceError::forbidden(message));
-    }
+    authorize(principal, class_action(action), &class_record(&class))?;
     let next = class
         .status
         .after(action)
@@ -262,6 +244,18 @@ pub async fn act(
     Ok(next)
 }
 
+/// The action of the authorization rule that a class's state change is.
+pub fn class_action(action: ClassAction) -> Action {
+    match action {
+        ClassAction::Submit => Action::SubmitClass,
+        ClassAction::Approve => Action::ApproveClass,
+        ClassAction::Reject => Action::RejectClass,
+        ClassAction::Start => Action::StartClass,
+        ClassAction::Finish => Action::FinishClass,
+        ClassAction::Close => Action::CloseClass,
+    }
+}
+
 /// The quotas of a year as the principal may see them: the province and inspectors every
 /// region, a city its own.
 pub async fn quotas(
@@ -280,7 +274,7 @@ pub async fn quotas(
     })
 }
 
-/// Sets a region's quota (province only, checked by the route), with a reason.
+/// Sets a region's quota (the province: `access::authorize`), with a reason.
 pub async fn set_quota(
     context: &Context,
     principal: &Principal,
@@ -289,6 +283,7 @@ pub async fn set_quota(
     quota: u32,
     reason: &str,
 ) -> Result<(), ServiceError> {
+    authorize(principal, Action::EditQuotas, &Facts::default())?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(ServiceError::invalid("reason", "调整名额须填写调整理由"));

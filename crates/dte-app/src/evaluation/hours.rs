@@ -187,6 +187,11 @@ pub async fn own_record(
     context: &crate::Context,
     principal: &crate::Principal,
 ) -> Result<HoursRecord, ServiceError> {
+    crate::access::authorize(
+        principal,
+        dte_domain::access::Action::ReadOwnHours,
+        &dte_domain::access::Facts::default(),
+    )?;
     let id = principal
         .user()
         .and_then(|user| user.person_id)

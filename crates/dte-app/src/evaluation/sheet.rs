@@ -2,6 +2,7 @@
 //! downloads, and the filled-in sheet imported all or nothing, each bad row named.
 
 use crate::{Context, Detail, Principal, ServiceError};
+use dte_domain::access::Action;
 use dte_docs::scores::{ScoreSheetErrors, SheetCandidate, SheetResult};
 use dte_store::{CandidateResult, CandidateRow};
 
@@ -11,7 +12,7 @@ pub async fn template(
     principal: &Principal,
     id: i64,
 ) -> Result<Vec<u8>, ServiceError> {
-    let plan = super::evaluator_plan(context, principal, id).await?;
+    let plan = super::evaluator_plan(context, principal, id, Action::RecordScores).await?;
     let candidates = sheet_candidates(&context.store.exam_candidates(id).await?);
     let title = format!(
         "{} {} 专业技术等级考核 {}",
@@ -29,7 +30,7 @@ pub async fn import(
     id: i64,
     body: &[u8],
 ) -> Result<(), ServiceError> {
-    super::evaluator_plan(context, principal, id).await?;
+    super::evaluator_plan(context, principal, id, Action::RecordScores).await?;
     let candidates = sheet_candidates(&context.store.exam_candidates(id).await?);
     let rows = dte_docs::scores::parse_score_sheet(body, &candidates).map_err(sheet_errors)?;
     let sheet: Vec<(i64, SheetResult)> = rows.iter().map(|row| (row.key, row.result)).collect();

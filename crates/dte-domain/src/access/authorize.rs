@@ -91,6 +91,8 @@ pub enum Action {
     DownloadRosterTemplate,
     /// Read or export a class's roster.
     ReadRoster,
+    /// Export a class's roster with the full ID numbers and phones (for filing it).
+    RevealRoster,
     /// Upload an enrolment's documents (category proofs, photo, commitment letter).
     UploadDocument,
     /// List or download an enrolment's documents.
@@ -256,7 +258,7 @@ pub fn authorize_any(
 
 impl Action {
     /// Every action, in the order of the enum.
-    pub const ALL: [Action; 54] = [
+    pub const ALL: [Action; 55] = [
         Action::UseOwnAccount,
         Action::ListUsers,
         Action::CreateUser,
@@ -277,6 +279,7 @@ impl Action {
         Action::ImportRoster,
         Action::DownloadRosterTemplate,
         Action::ReadRoster,
+        Action::RevealRoster,
         Action::UploadDocument,
         Action::ReadDocuments,
         Action::ReadPerson,
@@ -340,6 +343,7 @@ impl Action {
                 | ReadClass
                 | DownloadRosterTemplate
                 | ReadRoster
+                | RevealRoster
                 | ReadDocuments
                 | ReadPerson
                 | ReadAttendance
@@ -385,6 +389,7 @@ impl Action {
             ImportRoster => "导入花名册",
             DownloadRosterTemplate => "下载花名册模板",
             ReadRoster => "查看花名册",
+            RevealRoster => "导出完整的花名册（含证件号码和手机号码）",
             UploadDocument => "上传学员材料",
             ReadDocuments => "查看学员材料",
             ReadPerson => "查看人员信息",
@@ -478,6 +483,12 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (ReadRoster | ReadDocuments | ReadCompletion, TrainingInstitution) => RunsClass,
         (ReadRoster | ReadDocuments | ReadCompletion, EvaluationInstitution) => ListedEvaluator,
         (ReadRoster | ReadDocuments | ReadCompletion, _) => Never,
+        // SPEC "Personal data ... masked on screens that don't need it in full": the roster is
+        // exported in full only by those who file it, the institution running the class and the
+        // city of its region; everyone else gets it masked.
+        (RevealRoster, TrainingInstitution) => RunsClass,
+        (RevealRoster, CityAdmin) => OwnRegion,
+        (RevealRoster, _) => Never,
         // SPEC step 3: the institution running the class enrols, imports and files documents.
         (Enrol | ImportRoster | UploadDocument, TrainingInstitution) => RunsClass,
         (DownloadRosterTemplate, TrainingInstitution) => Always,

@@ -361,3 +361,19 @@ fn every_refusal_has_a_stable_code_and_a_chinese_sentence() {
         }
     }
 }
+
+/// SPEC "Personal data ... masked on screens that don't need it in full": the roster leaves in
+/// full only with the institution running the class and the city of its region, who file it.
+#[test]
+fn a_roster_is_exported_in_full_only_by_those_who_file_it() {
+    check(&[
+        (dlut(), Action::RevealRoster, dalian_class(), true),
+        (dlut(), Action::RevealRoster, shenyang_class(), false),
+        (dalian(), Action::RevealRoster, dalian_class(), true),
+        (dalian(), Action::RevealRoster, shenyang_class(), false),
+        (province(), Action::RevealRoster, dalian_class(), false),
+        (inspector(), Action::RevealRoster, dalian_class(), false),
+        (cie(), Action::RevealRoster, dalian_class(), false),
+    ]);
+    assert!(Action::ReadRoster.admits(Role::ProvinceAdmin));
+}

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use dte_app::classes::enrol::{self, EnrolmentInput, EnrolmentOutcome};
 use dte_app::classes::{class_for, roster};
+use dte_domain::access::Action;
 
 /// The MIME type of .xlsx workbooks.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -46,7 +47,7 @@ pub async fn create(
     Path(id): Path<i64>,
     AppJson(input): AppJson<EnrolmentInput>,
 ) -> Result<(StatusCode, Json<EnrolmentOutcome>), AppError> {
-    let class = enrol::own_class(&state, &caller, id).await?;
+    let class = enrol::own_class(&state, &caller, id, Action::Enrol).await?;
     let trainee = enrol::parse(&input, state.clock.today())?;
     let mut outcome = enrol::enrol(&state, &caller, &class, &[trainee], &[String::new()]).await?;
     let first = outcome
@@ -70,7 +71,7 @@ pub async fn import(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Page<EnrolmentOutcome>>), AppError> {
-    let class = enrol::own_class(&state, &caller, id).await?;
+    let class = enrol::own_class(&state, &caller, id, Action::ImportRoster).await?;
     let outcome = enrol::import(&state, &caller, &class, &body).await?;
     Ok((StatusCode::CREATED, Json(Page::complete(outcome))))
 }

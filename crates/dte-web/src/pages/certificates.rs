@@ -281,7 +281,13 @@ async fn show_completion(
     error: String,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let class = issue::own_class(state, caller, id).await?;
+    let class = issue::own_class(
+        state,
+        caller,
+        id,
+        dte_domain::access::Action::RecordCompletion,
+    )
+    .await?;
     let trainees = completion::class_completion(state, &class).await?;
     // The policy the ledger counts with: the one in force on the class's last day.
     let policy = dte_app::policy_on(state, class.end_date).await?;
