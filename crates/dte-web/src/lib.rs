@@ -7,6 +7,7 @@ mod api;
 mod assets;
 mod audit;
 pub mod auth;
+mod cached;
 pub mod certificates;
 pub mod classes;
 mod clock;
