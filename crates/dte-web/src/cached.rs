@@ -1,11 +1,15 @@
 //! Public reads answered from memory: a JSON body serialised once, served with a strong ETag
-//! and `Cache-Control`, and answered `304 Not Modified` when the client already holds it.
+//! and `Cache-Control`, and answered `304 Not Modified` when the client already holds it; and
+//! the public catalog's answers, kept per version of the data they were made from.
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use dte_store::{CatalogVersion, Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 /// A JSON body serialised once, with its strong ETag: a digest of the bytes, so equal bodies
 /// have equal tags in every process and a changed body always has a new one.
@@ -86,4 +90,78 @@ fn held_by_client(request: &HeaderMap, etag: &HeaderValue) -> bool {
         .flat_map(|value| value.split(','))
         .map(str::trim)
         .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+}
+
+/// The public catalog's answers kept in memory. Each is stored with the version of the data
+/// it was made from, and every request reads the version again (one cheap query, shared by
+/// the requests waiting at the same moment), so an edit is seen at once, by every process
+/// sharing the database. Cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogCache {
+    occupations: Arc<RwLock<Kept>>,
+    version: Arc<SharedVersionRead>,
+}
+
+/// An answer with the version of the data it was made from, once one is made.
+type Kept = Option<(CatalogVersion, Arc<CachedJson>)>;
+
+impl CatalogCache {
+    /// The occupation catalog's version in force for `year` (see
+    /// `Store::occupations_version`), from a read that started after this call did.
+    pub async fn occupations_version(
+        &self,
+        store: &Store,
+        year: i32,
+    ) -> Result<CatalogVersion, StoreError> {
+        self.version.read(store, year).await
+    }
+
+    /// The `GET /api/v1/occupations` answer made from `version`, if it is kept.
+    pub fn occupations(&self, version: &CatalogVersion) -> Option<Arc<CachedJson>> {
+        let kept = self.occupations.read().ok()?;
+        kept.as_ref()
+            .filter(|(kept_version, _)| kept_version == version)
+            .map(|(_, answer)| answer.clone())
+    }
+
+    /// Keeps the answer made from `version`, in place of any other.
+    pub fn keep_occupations(&self, version: CatalogVersion, answer: Arc<CachedJson>) {
+        let mut kept = self
+            .occupations
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *kept = Some((version, answer));
+    }
+}
+
+/// Reads of the catalog's version shared by the requests that wait at the same time, as a
+/// group commit shares a write: a request takes the answer of a read that started after it
+/// arrived, so it sees every edit committed before it, and of the requests waiting while one
+/// read runs only the first runs the next. Under load that is one query per round of waiting
+/// requests instead of one per request; alone, a request runs its own.
+#[derive(Debug, Default)]
+struct SharedVersionRead {
+    /// How many reads have started.
+    started: AtomicU64,
+    /// The last read that finished: its number (from `started`), the year it was asked for and
+    /// the version it found. Locked while a read runs.
+    last: tokio::sync::Mutex<Option<(u64, i32, CatalogVersion)>>,
+}
+
+impl SharedVersionRead {
+    async fn read(&self, store: &Store, year: i32) -> Result<CatalogVersion, StoreError> {
+        // Reads numbered above this one start after this line.
+        let started_before = self.started.load(Ordering::SeqCst);
+        let mut last = self.last.lock().await;
+        if let Some((number, asked, version)) = last.as_ref()
+            && *number > started_before
+            && *asked == year
+        {
+            return Ok(version.clone());
+        }
+        let number = self.started.fetch_add(1, Ordering::SeqCst) + 1;
+        let version = store.occupations_version(year).await?;
+        *last = Some((number, year, version.clone()));
+        Ok(version)
+    }
 }

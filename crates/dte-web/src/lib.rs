@@ -20,6 +20,7 @@ mod router;
 mod wire;
 
 pub use api::openapi::ApiDoc;
+pub use cached::CatalogCache;
 pub use clock::{Clock, shanghai_today};
 pub use router::{Permission, RouteInfo, app, routes};
 
@@ -45,6 +46,9 @@ pub struct AppState {
     /// The certificate signing key (from outside the database), the PDF renderer, the public
     /// verification's rate limit and the batch-print jobs.
     pub certificates: Arc<certificates::Services>,
+    /// The public catalog's answers kept in memory, each with the version of the data it was
+    /// made from (see `cached::CatalogCache`). Start with `CatalogCache::default()`.
+    pub catalog: CatalogCache,
 }
 
 impl std::fmt::Debug for AppState {

@@ -70,6 +70,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             crate::keys::load_certificate_key(&config.data_dir)?,
             dte_web::certificates::verify::PER_MINUTE,
         )),
+        catalog: dte_web::CatalogCache::default(),
     };
     let served = match tls {
         None => dte_web::serve(listener, state, shutdown_signal()).await,

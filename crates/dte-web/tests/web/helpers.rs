@@ -100,6 +100,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             dte_crypto::CertificateKey::parse(&dte_crypto::CertificateKey::generate()).unwrap(),
             VERIFICATIONS_PER_MINUTE,
         )),
+        catalog: dte_web::CatalogCache::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
