@@ -35,7 +35,9 @@ pub fn allows(principal: &Principal, action: Action, facts: &Facts) -> bool {
 
 /// Whether the principal's role may do the action on some record (a form that creates one).
 pub fn admits(principal: &Principal, action: Action) -> bool {
-    principal.user().is_some_and(|user| action.admits(user.role))
+    principal
+        .user()
+        .is_some_and(|user| action.admits(user.role))
 }
 
 /// The facts of a class: its region and the institution running it; a trainee principal is

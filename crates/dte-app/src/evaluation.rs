@@ -7,12 +7,12 @@ pub mod hours;
 pub mod sheet;
 
 use crate::Context;
-use dte_domain::access::Action;
 use crate::Principal;
 use crate::ServiceError;
 use crate::classes::plan::violations;
 use crate::classes::{actor, class_for, scope};
 use dte_docs::scores::SheetResult;
+use dte_domain::access::Action;
 use dte_domain::certificate::{CertificateKind, CertificateStatus};
 use dte_domain::class_rules::{InstitutionStanding, Violation};
 use dte_domain::evaluation::{

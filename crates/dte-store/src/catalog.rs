@@ -62,6 +62,17 @@ pub struct RegionRow {
     pub quota: u32,
 }
 
+/// What the occupation catalog in force is made of (see [`Store::occupations_version`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogVersion {
+    /// The catalog year in force.
+    pub year: i32,
+    /// The SHA-256 of that year's reference text.
+    pub digest: String,
+    /// How many reference years are loaded.
+    pub loaded_years: i64,
+}
+
 /// A policy setting's value in force on a date.
 #[derive(Debug, Clone)]
 pub struct SettingRow {
@@ -266,6 +277,31 @@ impl Store {
         .await)?;
         let found = found.ok_or(StoreError::NotFound)?;
         i32::try_from(found).map_err(|_| StoreError::Corrupt(format!("year {found}")))
+    }
+
+    /// What the occupation catalog in force for `year` is made of, in one cheap query: the
+    /// catalog year (as [`Store::catalog_year`] picks it), the digest of that year's reference
+    /// text and how many years are loaded. Occupations and their levels are written only by
+    /// [`Store::load_reference`], in the transaction that adds a `reference_years` row, so
+    /// equal versions mean equal [`Store::occupations`] answers; an edit of occupations added
+    /// later must change this version too.
+    pub async fn occupations_version(&self, year: i32) -> Result<CatalogVersion, StoreError> {
+        let found: Option<(i64, String, i64)> = with_db!(self, pool => sqlx::query_as(
+            "SELECT y.year, y.digest, (SELECT COUNT(*) FROM reference_years) AS loaded
+             FROM reference_years y
+             WHERE y.year = COALESCE(
+                 (SELECT MAX(year) FROM reference_years WHERE year <= $1),
+                 (SELECT MIN(year) FROM reference_years))",
+        )
+        .bind(i64::from(year))
+        .fetch_optional(pool)
+        .await)?;
+        let (found, digest, loaded_years) = found.ok_or(StoreError::NotFound)?;
+        Ok(CatalogVersion {
+            year: i32::try_from(found).map_err(|_| StoreError::Corrupt(format!("year {found}")))?,
+            digest,
+            loaded_years,
+        })
     }
 
     /// Every occupation with hours and rates for a catalog year, in the plan's order.

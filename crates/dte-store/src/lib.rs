@@ -29,8 +29,8 @@ pub use audit::{
     NewAuditEntry, mask_personal_data, mask_personal_data_in_json,
 };
 pub use catalog::{
-    InstitutionListingRow, InstitutionRow, LevelRow, OccupationRow, ReferenceLoad, RegionRow,
-    SettingRow, SubsidyCategoryRow,
+    CatalogVersion, InstitutionListingRow, InstitutionRow, LevelRow, OccupationRow, ReferenceLoad,
+    RegionRow, SettingRow, SubsidyCategoryRow,
 };
 pub use certificates::{
     CERTIFICATE_PAGE_MAX, CertificateDetails, CertificateFilter, CertificateRow,

@@ -7,6 +7,7 @@
 mod api;
 mod assets;
 pub mod auth;
+mod cached;
 mod error;
 mod files;
 mod guard;
@@ -16,6 +17,7 @@ mod router;
 mod wire;
 
 pub use api::openapi::ApiDoc;
+pub use cached::CatalogCache;
 pub use dte_app::{Clock, shanghai_today};
 pub use router::{Permission, RouteInfo, app, routes};
 
@@ -30,6 +32,9 @@ pub struct AppState {
     pub security: Arc<auth::Security>,
     /// The public verification's limit of look-ups per client address and minute.
     pub verification_limit: Arc<rate_limit::RateLimiter>,
+    /// The public catalog's answers kept in memory, each with the version of the data it was
+    /// made from (see `cached::CatalogCache`). Start with `CatalogCache::default()`.
+    pub catalog: CatalogCache,
 }
 
 impl std::ops::Deref for AppState {

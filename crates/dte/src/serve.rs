@@ -76,6 +76,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         verification_limit: Arc::new(dte_web::rate_limit::RateLimiter::new(
             dte_web::rate_limit::PER_MINUTE,
         )),
+        catalog: dte_web::CatalogCache::default(),
     };
     let served = match tls {
         None => dte_web::serve(listener, state, shutdown_signal()).await,

@@ -5,15 +5,15 @@
 use super::completion::{TraineeCompletion, class_completion};
 use super::signing::sign;
 use crate::Context;
-use dte_domain::access::Action;
 use crate::Principal;
 use crate::ServiceError;
 use crate::classes::{actor, class_for};
 use chrono::NaiveDate;
+use dte_domain::Scope;
+use dte_domain::access::Action;
 use dte_domain::certificate::{CertificateKind, NumberPattern, check_issue_date};
 use dte_domain::class::ClassStatus;
 use dte_domain::completion::SCORE_MAX;
-use dte_domain::Scope;
 use dte_store::{
     CertificateDetails, CertificateRow, ClassRow, IssueRefusal, NewCertificate,
     NewCompletionResult, StoreError,
@@ -119,7 +119,13 @@ pub async fn issue_for_class(
     class_id: i64,
     issued_on: NaiveDate,
 ) -> Result<Vec<CertificateRow>, ServiceError> {
-    let class = own_class(context, principal, class_id, Action::IssueTrainingCertificates).await?;
+    let class = own_class(
+        context,
+        principal,
+        class_id,
+        Action::IssueTrainingCertificates,
+    )
+    .await?;
     require_finished(&class)?;
     check_issue_date(
         CertificateKind::Training,

@@ -8,12 +8,12 @@ use crate::Context;
 use crate::Principal;
 use crate::ServiceError;
 use chrono::{DateTime, Utc};
+use dte_domain::Scope;
 use dte_domain::attendance::{
     CheckKind, CorrectionReason, HoursLedger, SessionAttendance, counted_punch, hours_ledger,
     offline_attendance,
 };
 use dte_domain::class::{Delivery, SessionPlan};
-use dte_domain::Scope;
 use dte_store::{ClassRow, NewCorrection, SessionRow, Store, StoreError};
 use serde::Deserialize;
 use std::collections::HashMap;

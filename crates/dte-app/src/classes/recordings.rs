@@ -292,7 +292,13 @@ async fn own_upload(
         return Err(not_found());
     }
     let upload = context.store.upload(id).await?.ok_or_else(not_found)?;
-    own_session(context, principal, upload.session_id, Action::UploadRecording).await?;
+    own_session(
+        context,
+        principal,
+        upload.session_id,
+        Action::UploadRecording,
+    )
+    .await?;
     Ok(upload)
 }
 

@@ -6,16 +6,16 @@ use super::{actor, class_for};
 use crate::Context;
 use crate::Principal;
 use crate::ServiceError;
+use crate::access::{authorize, class_record};
 use chrono::Datelike;
 use chrono::NaiveDate;
+use dte_domain::Scope;
+use dte_domain::access::{Action, Facts};
 use dte_domain::class::{ClassAction, ClassStatus};
 use dte_domain::class_rules::{
     ClassContext, ClassPlan, InstitutionStanding, check_draft, check_quota, check_submission,
 };
 use dte_domain::reference::InstitutionKind;
-use crate::access::{authorize, class_record};
-use dte_domain::Scope;
-use dte_domain::access::{Action, Facts};
 use dte_store::{ClassRow, NewClass, QuotaUsage, Store, StoreError};
 
 /// The institution the principal opens a class for, when `access::authorize` lets them open

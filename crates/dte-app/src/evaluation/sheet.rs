@@ -2,8 +2,8 @@
 //! downloads, and the filled-in sheet imported all or nothing, each bad row named.
 
 use crate::{Context, Detail, Principal, ServiceError};
-use dte_domain::access::Action;
 use dte_docs::scores::{ScoreSheetErrors, SheetCandidate, SheetResult};
+use dte_domain::access::Action;
 use dte_store::{CandidateResult, CandidateRow};
 
 /// The score sheet template of the evaluation institution's plan, with its candidates.

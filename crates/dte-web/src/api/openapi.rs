@@ -1,11 +1,14 @@
 //! The OpenAPI document, generated from the handlers and wire types.
 
-use crate::error::{ErrorBody, ErrorDetail};
+use crate::cached::CachedJson;
+use crate::error::{AppError, ErrorBody, ErrorDetail};
 use crate::wire::{
     Institution, InstitutionListing, Occupation, OccupationLevel, OccupationLevels, Page, Policy,
     Region, Setting, SubsidyCategory,
 };
-use axum::Json;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use std::sync::LazyLock;
 use utoipa::OpenApi;
 
 /// The OpenAPI description of DTE's API.
@@ -132,10 +135,24 @@ use utoipa::OpenApi;
 )]
 pub struct ApiDoc;
 
-/// This document.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "The OpenAPI document")))]
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// The document, generated and serialised once per process: it depends on the binary alone.
+static DOCUMENT: LazyLock<Result<CachedJson, String>> =
+    LazyLock::new(|| CachedJson::serialise(&ApiDoc::openapi()).map_err(|error| error.to_string()));
+
+/// This document. It changes only with the binary, so clients may keep it five minutes and
+/// then revalidate it by its ETag.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses(
+    (status = 200, description = "The OpenAPI document"),
+    (status = 304, description = "The client's copy (`If-None-Match`) is current"),
+))]
+pub async fn document(headers: HeaderMap) -> Response {
+    match &*DOCUMENT {
+        Ok(document) => document.respond(&headers, "public, max-age=300"),
+        Err(error) => {
+            AppError::internal(format!("the OpenAPI document does not serialise: {error}"))
+                .into_response()
+        }
+    }
 }
 
 /// Declares the bearer-token scheme of `POST /api/v1/session`.

@@ -118,15 +118,19 @@ pub struct Policy {
 }
 
 impl Occupation {
-    /// Converts a stored occupation; `None` when a level is missing from the store.
-    pub fn from_row(row: &OccupationRow, year: i32) -> Option<Occupation> {
+    /// Converts a stored occupation; an error naming it when a level is missing from the store
+    /// or its subsidy does not fit in fen.
+    pub fn from_row(row: &OccupationRow, year: i32) -> Result<Occupation, String> {
         let level = |wanted: Level| {
-            row.levels
+            let stored = row
+                .levels
                 .iter()
                 .find(|level| level.level == wanted)
-                .map(OccupationLevel::from)
+                .ok_or_else(|| format!("occupation {} lacks the level {wanted:?}", row.code))?;
+            OccupationLevel::try_from(stored)
+                .map_err(|error| format!("occupation {} at {wanted:?}: {error}", row.code))
         };
-        Some(Occupation {
+        Ok(Occupation {
             code: row.code.to_string(),
             name: row.name.clone(),
             levels: OccupationLevels {
@@ -139,16 +143,17 @@ impl Occupation {
     }
 }
 
-impl From<&LevelRow> for OccupationLevel {
-    fn from(row: &LevelRow) -> OccupationLevel {
-        let subsidy = dte_domain::subsidy_quote(row.hours, row.rate_per_hour)
-            .map(|fen| fen.get())
-            .unwrap_or(i64::MAX);
-        OccupationLevel {
+impl TryFrom<&LevelRow> for OccupationLevel {
+    type Error = dte_domain::money::MoneyOverflow;
+
+    /// The level with its subsidy (附件5: hours × rate); a subsidy beyond what fen can hold
+    /// is an error, never a made-up maximum.
+    fn try_from(row: &LevelRow) -> Result<OccupationLevel, dte_domain::money::MoneyOverflow> {
+        Ok(OccupationLevel {
             hours: row.hours,
             rate_fen_per_hour: row.rate_per_hour.get(),
-            subsidy_fen: subsidy,
-        }
+            subsidy_fen: dte_domain::subsidy_quote(row.hours, row.rate_per_hour)?.get(),
+        })
     }
 }
 

@@ -7,6 +7,10 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+/// Headless Chromium's narrowest window: a narrower `--window-size` still lays pages out
+/// 500 px wide (485 px beside the scroll bar), so narrower phones are emulated instead.
+const HEADLESS_MIN_WIDTH: u32 = 500;
+
 /// A chromedriver process and a browser session; both end when this is dropped.
 pub struct Browser {
     pub client: Client,
@@ -24,7 +28,8 @@ impl Drop for Browser {
 
 impl Browser {
     /// Starts chromedriver on a free port and opens a headless Chromium session with a
-    /// phone-sized or desktop window. Returns `None` when Chromium is not installed, unless
+    /// phone-sized or desktop window (a phone narrower than [`HEADLESS_MIN_WIDTH`] emulated
+    /// with [`Browser::emulate_phone`]). Returns `None` when Chromium is not installed, unless
     /// `DTE_REQUIRE_BROWSER=1` (set by the README's test command), which makes it a failure.
     pub async fn start(width: u32, height: u32) -> Option<Browser> {
         let installed = std::path::Path::new("/usr/bin/chromedriver").exists()
@@ -73,11 +78,15 @@ impl Browser {
                 .await
             {
                 Ok(client) => {
-                    return Some(Browser {
+                    let browser = Browser {
                         client,
                         driver,
                         profile,
-                    });
+                    };
+                    if width < HEADLESS_MIN_WIDTH {
+                        browser.emulate_phone(width, height).await;
+                    }
+                    return Some(browser);
                 }
                 Err(error) => last_error = Some(error),
             }
@@ -142,6 +151,21 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
         let body = serde_json::json!({"cmd": self.cmd, "params": self.params});
         (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+impl Browser {
+    /// Makes the page a phone's: a `width` × `height` CSS-pixel viewport at 3× density that
+    /// honours `<meta name="viewport">`, as headless Chromium's windows cannot be narrower
+    /// than [`HEADLESS_MIN_WIDTH`].
+    pub async fn emulate_phone(&self, width: u32, height: u32) {
+        let metrics = Cdp {
+            cmd: "Emulation.setDeviceMetricsOverride",
+            params: serde_json::json!({
+                "width": width, "height": height, "deviceScaleFactor": 3, "mobile": true,
+            }),
+        };
+        self.client.issue_cmd(metrics).await.unwrap();
     }
 }
 
@@ -449,5 +473,71 @@ async fn an_institution_opens_a_class_through_the_form_and_sees_it_listed() {
         listed.contains(title) && listed.contains("0 / 30"),
         "{listed}"
     );
+    browser.client.clone().close().await.unwrap();
+}
+
+/// What is wider than the window, for the failure message: each element whose right edge is
+/// past the viewport, with its tag, class and the start of its text.
+const OVERFLOWING: &str = "const width = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]
+    .filter(element => element.getBoundingClientRect().right > width + 0.5)
+    .slice(0, 12)
+    .map(element => element.tagName.toLowerCase() + '.' + element.className + ' ' + Math.round(element.getBoundingClientRect().right) + 'px: ' + (element.textContent || '').trim().slice(0, 30))
+    .join(' | ');";
+
+/// Issue 12: a trainee's pages fit a 390 px phone, with no horizontal scrolling: the
+/// workbench (with a class in it), the check-in list and page, the class, learning,
+/// certificates and hours. The phone is emulated: a 390 px headless window still lays pages
+/// out 485 px wide beside its scroll bar, which is where the issue's 485 px came from.
+#[tokio::test]
+async fn a_trainees_pages_fit_a_390_px_phone_without_horizontal_scrolling() {
+    use crate::attendance::{class_of_people, offline_session, shanghai_today};
+    let app: TestApp = spawn_app(Backend::Sqlite).await.unwrap();
+    let today = shanghai_today();
+    let mut online = offline_session(today, 17, 21);
+    online.delivery = dte_domain::class::Delivery::Online;
+    let class = class_of_people(&app, vec![offline_session(today, 12, 16), online], &[1]).await;
+    let Some(browser) = Browser::start(390, 844).await else {
+        return;
+    };
+    let client = &browser.client;
+    sign_in_through_the_page(
+        client,
+        &app.address,
+        &class.usernames[0],
+        crate::helpers::TEST_PASSWORD,
+    )
+    .await;
+    assert_eq!(text_of(client, "#role").await, "学员");
+    let pages = [
+        "/workbench".to_owned(),
+        "/check-in".to_owned(),
+        format!("/check-in/{}", class.sessions[0]),
+        format!("/classes/{}", class.id),
+        format!("/learn/{}", class.sessions[1]),
+        "/certificates".to_owned(),
+        "/hours".to_owned(),
+    ];
+    for path in pages {
+        client
+            .goto(&format!("{}{path}", app.address))
+            .await
+            .unwrap();
+        text_of(client, "main h1").await;
+        let viewport = client
+            .execute("return document.documentElement.clientWidth;", Vec::new())
+            .await
+            .unwrap();
+        assert_eq!(viewport, 390, "the viewport is a 390 px phone's");
+        let width = client
+            .execute("return document.documentElement.scrollWidth;", Vec::new())
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap();
+        if width > 390 {
+            let overflowing = client.execute(OVERFLOWING, Vec::new()).await.unwrap();
+            panic!("{path} is {width} px wide in a 390 px window: {overflowing}");
+        }
+    }
     browser.client.clone().close().await.unwrap();
 }

@@ -104,6 +104,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         verification_limit: std::sync::Arc::new(dte_web::rate_limit::RateLimiter::new(
             VERIFICATIONS_PER_MINUTE,
         )),
+        catalog: dte_web::CatalogCache::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());

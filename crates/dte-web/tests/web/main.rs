@@ -16,3 +16,4 @@ mod exams;
 mod flags;
 mod online;
 mod pages;
+mod public_reads;

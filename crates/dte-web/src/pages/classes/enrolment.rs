@@ -98,8 +98,13 @@ pub async fn import_roster(
     Path(id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let class =
-        enrol::own_class(&state, &caller, id, dte_domain::access::Action::ImportRoster).await?;
+    let class = enrol::own_class(
+        &state,
+        &caller,
+        id,
+        dte_domain::access::Action::ImportRoster,
+    )
+    .await?;
     let outcome = match read_upload(multipart).await {
         Ok(upload) if upload.file.is_empty() => {
             Err(AppError::invalid("file", "请选择填好的花名册文件（.xlsx）"))
