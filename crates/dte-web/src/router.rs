@@ -319,3 +319,14 @@ impl MakeRequestId for NextRequestId {
             .map(RequestId::new)
     }
 }
+
+/// Whether a caller of `role` may open the page at `href` (a `GET` route; a query string is
+/// ignored): what a link on a page asks, so it is offered exactly when the router would let
+/// the caller in. An unknown path is never offered.
+pub fn may_open(href: &str, role: Option<Role>) -> bool {
+    let path = href.split('?').next().unwrap_or(href);
+    routes()
+        .iter()
+        .find(|route| route.method == "GET" && route.path == path)
+        .is_some_and(|route| route.permission.allows(role))
+}

@@ -63,10 +63,15 @@ pub struct PresenceAnswer {
     pub message: String,
 }
 
-/// The trainee's person id, or 403 for anyone else.
+/// The trainee's person id when the rule lets the principal learn online at all
+/// (`access::authorize`; the session's enrolment is checked where it is loaded), or 403.
 fn trainee(principal: &Principal) -> Result<i64, ServiceError> {
     match principal.user().map(|user| user.scope()) {
-        Some(Scope::Person(person_id)) => Ok(person_id),
+        Some(Scope::Person(person_id))
+            if crate::access::admits(principal, dte_domain::access::Action::LearnOnline) =>
+        {
+            Ok(person_id)
+        }
         _ => Err(ServiceError::forbidden("只有学员本人可以在线学习")),
     }
 }

@@ -395,11 +395,11 @@ async fn ledger_page(
 ) -> Result<Response, PageError> {
     let ledger = attendance::class_ledger(state, caller, id).await?;
     let class = &ledger.class;
-    let user = caller.user();
-    let may_correct = user.is_some_and(|user| {
-        user.role == dte_domain::Role::TrainingInstitution
-            && user.institution_id == Some(class.institution_id)
-    });
+    let may_correct = dte_app::access::allows(
+        caller,
+        dte_domain::access::Action::CorrectAttendance,
+        &dte_app::access::class_record(class),
+    );
     let names: std::collections::HashMap<i64, String> = ledger
         .trainees
         .iter()

@@ -17,7 +17,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dte_app::certificates::{self, completion, issue, verify};
 use dte_app::classes::scope;
-use dte_domain::Role;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -140,13 +139,14 @@ async fn list_page(
     } else {
         String::new()
     };
-    let role = caller.user().map(|user| user.role);
+    // A trainee sees their own certificates with their name in full.
+    let own_person = caller.user().and_then(|user| user.person_id);
     let items = rows
         .iter()
         .map(|row| ListLine {
             number: row.number.clone(),
             kind: row.kind().label(),
-            holder: if role == Some(Role::Trainee) {
+            holder: if own_person == Some(row.person_id) {
                 row.holder_name.clone()
             } else {
                 certificates::signing::masked_holder(row)
@@ -166,7 +166,7 @@ async fn list_page(
         .collect();
     let page = ListPage {
         chrome: Chrome::new("workbench", caller),
-        heading: if role == Some(Role::Trainee) {
+        heading: if own_person.is_some() {
             "我的证书"
         } else {
             "证书"
@@ -174,7 +174,7 @@ async fn list_page(
         kind: query.kind.clone().unwrap_or_default(),
         items,
         next,
-        may_print: role.is_some_and(|role| !matches!(role, Role::Inspector | Role::Auditor)),
+        may_print: dte_app::access::admits(caller, dte_domain::access::Action::PrintCertificate),
         notice,
         error,
     };

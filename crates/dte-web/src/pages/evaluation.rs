@@ -15,8 +15,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use dte_app::classes::scope;
 use dte_app::evaluation::Proposal;
 use dte_app::evaluation::hours::{self, HoursRecord};
+use dte_domain::ClassStatus;
+use dte_domain::access::Action;
 use dte_domain::reference::InstitutionKind;
-use dte_domain::{ClassStatus, Role};
 use dte_store::{ClassFilter, ExamPlanFilter};
 use serde::Deserialize;
 
@@ -85,9 +86,8 @@ async fn plans_page(
         .await
         .map_err(AppError::from)?;
     let lines = rows.iter().map(plan_line).collect();
-    let role = caller.user().map(|user| user.role);
     let (mut classes, mut evaluators) = (Vec::new(), Vec::new());
-    if role == Some(Role::TrainingInstitution) {
+    if dte_app::access::admits(caller, Action::ProposeExamPlan) {
         for status in [ClassStatus::Finished, ClassStatus::Closed] {
             let filter = ClassFilter {
                 status: Some(status),
@@ -124,7 +124,7 @@ async fn plans_page(
     let page = ExamPlansPage {
         chrome: Chrome::new("exams", caller),
         lines,
-        evaluator: role == Some(Role::EvaluationInstitution),
+        evaluator: dte_app::access::admits(caller, Action::AgreeExamPlan),
         classes,
         evaluators,
         error,

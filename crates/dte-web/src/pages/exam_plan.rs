@@ -112,10 +112,11 @@ async fn show_plan(
             }
         })
         .collect();
-    let evaluator = caller
-        .user()
-        .and_then(|user| user.institution_id)
-        .is_some_and(|institution| institution == plan.evaluation_institution_id);
+    let evaluator = dte_app::access::allows(
+        caller,
+        dte_domain::access::Action::RecordScores,
+        &dte_app::access::exam_plan_facts(&plan),
+    );
     let page = ExamPlanPage {
         chrome: Chrome::new("exams", caller),
         status_code: plan.status.as_str(),

@@ -17,7 +17,6 @@ use dte_app::classes::online::{learner_session, learning_state};
 use dte_app::classes::recordings::{
     MAX_CHUNK_BYTES, RecordingView, SessionRecordingView, class_recordings,
 };
-use dte_domain::Role;
 use dte_domain::attendance::{HEARTBEAT_GAP_MAX_SECONDS, PRESENCE_ANSWER_SECONDS};
 use dte_domain::class::Delivery;
 
@@ -123,9 +122,11 @@ pub async fn recordings(
 ) -> Result<Response, PageError> {
     let class = class_for(&state, &caller, id).await?;
     let sessions = class_recordings(&state, &caller, id).await?;
-    let user = caller.user();
-    let own = user.map(|user| user.role) == Some(Role::TrainingInstitution)
-        && user.and_then(|user| user.institution_id) == Some(class.institution_id);
+    let own = dte_app::access::allows(
+        &caller,
+        dte_domain::access::Action::UploadRecording,
+        &dte_app::access::class_record(&class),
+    );
     let lines: Vec<RecordingLine> = sessions
         .into_iter()
         .map(|session| RecordingLine {

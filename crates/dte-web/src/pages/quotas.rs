@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use chrono_tz::Asia::Shanghai;
 use dte_app::classes::workflow;
-use dte_domain::Role;
 use serde::Deserialize;
 
 /// One region's line.
@@ -191,7 +190,7 @@ async fn quotas_page(
         lines,
         total,
         changes,
-        may_change: caller.user().map(|user| user.role) == Some(Role::ProvinceAdmin),
+        may_change: dte_app::access::admits(caller, dte_domain::access::Action::EditQuotas),
         notice: answer.notice,
         error: answer.error,
         typed: answer.typed,

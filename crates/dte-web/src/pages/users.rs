@@ -85,7 +85,7 @@ async fn users_page(
             role: account.role.label(),
         })
         .collect();
-    let may_create = user.role == Role::ProvinceAdmin;
+    let may_create = dte_app::access::admits(caller, dte_domain::access::Action::CreateUser);
     let year = crate::api::catalog::current_year(state).await?;
     let regions = state
         .store

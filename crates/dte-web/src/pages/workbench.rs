@@ -9,6 +9,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::response::Response;
+use dte_domain::access::Action;
 use dte_domain::class::ClassStatus;
 use dte_domain::{Role, Scope};
 use dte_store::ClassFilter;
@@ -56,8 +57,13 @@ pub async fn page(
         Scope::Nothing => "仅审计日志".to_owned(),
     };
     let mut tasks = tasks(user.role);
-    let reviews = matches!(user.role, Role::CityAdmin | Role::ProvinceAdmin);
-    let classes = if reviews || user.role == Role::Trainee {
+    // A link is offered only where the router lets this role in.
+    tasks.retain(|task| crate::router::may_open(task.href, Some(user.role)));
+    // The classes awaiting a decision the caller may take, or a trainee's own classes.
+    let reviews = dte_app::access::admits(&caller, Action::ApproveClass)
+        || dte_app::access::admits(&caller, Action::CloseClass);
+    let own_classes = dte_app::access::admits(&caller, Action::CheckIn);
+    let classes = if reviews || own_classes {
         let status = reviews.then_some(ClassStatus::Submitted);
         let filter = ClassFilter {
             status,
@@ -78,8 +84,10 @@ pub async fn page(
         role: user.role.label(),
         scope,
         tasks,
-        read_only: !user.role.may_write(),
-        classes: (user.role == Role::Trainee).then(|| classes.iter().map(ClassCard::new).collect()),
+        read_only: !Action::ALL
+            .iter()
+            .any(|action| action.writes() && action.admits(user.role)),
+        classes: own_classes.then(|| classes.iter().map(ClassCard::new).collect()),
     };
     Ok(render(&page))
 }

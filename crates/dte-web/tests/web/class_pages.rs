@@ -11,8 +11,70 @@ both_backends!(
     a_class_opened_through_the_form_shows_each_error_with_what_was_typed,
     a_class_is_reviewed_enrolled_and_activated_through_the_pages,
     a_roster_uploaded_through_the_page_is_all_or_nothing,
+    a_submitted_class_offers_approval_only_to_its_city,
     the_province_adjusts_a_quota_through_the_page_and_a_city_only_reads_its_own,
 );
+
+/// SPEC step 2 (subsidised classes need the city's approval): the class page offers Approve
+/// and Reject exactly to those `access::authorize` lets decide — the city of the class's
+/// region, not the province (which used to see buttons that ended in 403) nor another city.
+async fn a_submitted_class_offers_approval_only_to_its_city(app: TestApp) {
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    app.create_user(Role::CityAdmin, "dalian").await;
+    app.create_user_of(Role::CityAdmin, "shenyang", "沈阳")
+        .await;
+    app.create_user(Role::ProvinceAdmin, "province").await;
+    app.token_for("dlut").await;
+    let id = open_through_the_form(&app).await;
+    let class_page = format!("/classes/{id}");
+    let answer = post_form(
+        &app,
+        &class_page,
+        &format!("/classes/{id}/actions"),
+        &fields(&[("action", "submit")]),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.html);
+    assert!(
+        !answer.html.contains(r#"value="approve""#),
+        "{}",
+        answer.html
+    );
+    app.token_for("province").await;
+    let (status, province) = app.get_text(&class_page).await;
+    assert_eq!(status, 200);
+    assert!(province.contains("待审核"), "{province}");
+    assert!(!province.contains(r#"value="approve""#), "{province}");
+    assert!(!province.contains(r#"value="reject""#), "{province}");
+    let refused = post_form(
+        &app,
+        &class_page,
+        &format!("/classes/{id}/decisions"),
+        &fields(&[("action", "approve")]),
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.html);
+    app.token_for("shenyang").await;
+    let (status, _) = app.get_text(&class_page).await;
+    assert_eq!(status, 404, "another city does not see the class at all");
+    app.token_for("dalian").await;
+    let (_, city) = app.get_text(&class_page).await;
+    assert!(city.contains(r#"value="approve""#), "{city}");
+    assert!(city.contains(r#"value="reject""#), "{city}");
+    let approved = post_form(
+        &app,
+        &class_page,
+        &format!("/classes/{id}/decisions"),
+        &fields(&[("action", "approve")]),
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.html);
+    assert!(
+        !approved.html.contains(r#"value="approve""#),
+        "{}",
+        approved.html
+    );
+}
 
 /// The plan of `class_plan()` as the class form sends it, the timetable as pasted lines.
 fn plan_form() -> Vec<(String, String)> {

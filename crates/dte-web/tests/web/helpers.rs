@@ -155,6 +155,16 @@ pub const TEST_PASSWORD: &str = "Liaoning-Test-2026!";
 impl TestApp {
     /// Creates an account directly in the store and returns its username.
     pub async fn create_user(&self, role: dte_domain::Role, username: &str) -> String {
+        self.create_user_of(role, username, "大连").await
+    }
+
+    /// An account of `role` as `create_user` makes it; a city administrator of `region`.
+    pub async fn create_user_of(
+        &self,
+        role: dte_domain::Role,
+        username: &str,
+        region: &str,
+    ) -> String {
         use dte_domain::Role;
         let store = &self.database.store;
         let institution = match role {
@@ -170,7 +180,7 @@ impl TestApp {
             username: username.to_owned(),
             display_name: format!("{}（测试）", role.label()),
             role,
-            region: (role == Role::CityAdmin).then(|| "大连".to_owned()),
+            region: (role == Role::CityAdmin).then(|| region.to_owned()),
             institution_id: institution,
             person_id: (role == Role::Trainee).then_some(1),
             password_hash: Some(

@@ -24,6 +24,7 @@ use axum::response::Response;
 use chrono::Datelike;
 use dte_app::classes::{scope, workflow};
 use dte_domain::Role;
+use dte_domain::access::Action;
 use dte_domain::class::ClassStatus;
 use dte_store::ClassRow;
 
@@ -224,9 +225,13 @@ pub async fn list(
         label: status.label(),
         current: filter.status == Some(status),
     }));
-    let quotas = match role {
-        Some(Role::CityAdmin | Role::ProvinceAdmin) => quota_summaries(&state, &caller).await?,
-        _ => Vec::new(),
+    // A reviewer sees the quota left beside the classes to decide.
+    let quotas = if dte_app::access::admits(&caller, Action::ApproveClass)
+        || dte_app::access::admits(&caller, Action::EditQuotas)
+    {
+        quota_summaries(&state, &caller).await?
+    } else {
+        Vec::new()
     };
     let heading = match role {
         Some(Role::TrainingInstitution) => "我的班期",
@@ -241,7 +246,7 @@ pub async fn list(
         tabs,
         classes: rows.iter().map(ClassCard::new).collect(),
         quotas,
-        may_open: role == Some(Role::TrainingInstitution),
+        may_open: dte_app::access::admits(&caller, Action::OpenClass),
         next,
     }))
 }

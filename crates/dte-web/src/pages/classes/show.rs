@@ -15,9 +15,10 @@ use chrono::Datelike;
 use chrono_tz::Asia::Shanghai;
 use dte_app::classes::plan::{FenceInput, input_of};
 use dte_app::classes::{class_for, enrol, workflow};
+use dte_domain::TraineeCategory;
+use dte_domain::access::Action;
 use dte_domain::class::{ClassAction, ClassStatus};
 use dte_domain::class_rules::timetable_hours;
-use dte_domain::{Role, TraineeCategory};
 use serde::Deserialize;
 
 /// One session of the timetable as the page shows it.
@@ -188,23 +189,22 @@ pub async fn act(
     }
 }
 
-/// The state changes open to the caller: who may do what mirrors `workflow::act`, which
-/// decides; whether the state allows it is `ClassStatus::after`.
-fn actions(role: Option<Role>, own: bool, status: ClassStatus) -> Vec<ActionButton> {
-    let candidates: &[ClassAction] = match role {
-        Some(Role::TrainingInstitution) if own => {
-            &[ClassAction::Submit, ClassAction::Start, ClassAction::Finish]
-        }
-        Some(Role::CityAdmin | Role::ProvinceAdmin) => &[
-            ClassAction::Approve,
-            ClassAction::Reject,
-            ClassAction::Close,
-        ],
-        _ => &[],
-    };
-    candidates
-        .iter()
-        .filter(|action| status.after(**action).is_ok())
+/// The state changes open to the caller: exactly those `access::authorize` allows on this
+/// class (as `workflow::act` asks it) and its state allows (`ClassStatus::after`).
+fn actions(
+    may: impl Fn(dte_domain::access::Action) -> bool,
+    status: ClassStatus,
+) -> Vec<ActionButton> {
+    const ALL: [ClassAction; 6] = [
+        ClassAction::Submit,
+        ClassAction::Approve,
+        ClassAction::Reject,
+        ClassAction::Start,
+        ClassAction::Finish,
+        ClassAction::Close,
+    ];
+    ALL.iter()
+        .filter(|action| may(workflow::class_action(**action)) && status.after(**action).is_ok())
         .map(|action| ActionButton {
             value: action.as_str(),
             label: action.label(),
@@ -224,31 +224,25 @@ pub async fn class_page(
     let class = class_for(state, caller, id).await?;
     let sessions = state.store.class_sessions(id).await?;
     let hours = timetable_hours(&sessions);
-    let user = caller.user();
-    let role = user.map(|user| user.role);
-    let own = role == Some(Role::TrainingInstitution)
-        && user.and_then(|user| user.institution_id) == Some(class.institution_id);
-    let catalog_year = state.store.catalog_year(class.start_date.year()).await?;
-    let required_hours = state
-        .store
-        .occupations(catalog_year)
-        .await?
-        .into_iter()
-        .find(|row| row.code == class.occupation)
-        .and_then(|row| {
-            row.levels
-                .into_iter()
-                .find(|level| level.level == class.level)
-        })
-        .map(|level| level.hours);
+    // What the page offers is what `access::authorize` allows on this class.
+    let facts = dte_app::access::class_facts(state, caller, &class).await?;
+    let may = |action: Action| dte_app::access::allows(caller, action, &facts);
+    let own = may(Action::Enrol);
+    let required_hours = workflow::standard_hours(
+        &state.store,
+        class.start_date.year(),
+        &class.occupation,
+        class.level,
+    )
+    .await?;
     let subsidy_names: Vec<(String, String)> = enrol::subsidy_choices(state)
         .await?
         .into_iter()
         .map(|choice| (choice.code, choice.name))
         .collect();
-    let roster = match role {
-        Some(Role::Trainee) | Some(Role::Auditor) | None => None,
-        Some(_) => Some(
+    let roster = match may(Action::ReadRoster) {
+        false => None,
+        true => Some(
             state
                 .store
                 .class_roster(class.id)
@@ -306,7 +300,7 @@ pub async fn class_page(
                 .collect(),
         ),
     };
-    let learn_links = if role == Some(Role::Trainee) {
+    let learn_links = if may(Action::LearnOnline) {
         state
             .store
             .sessions_of_class(class.id)
@@ -328,9 +322,21 @@ pub async fn class_page(
     } else {
         Vec::new()
     };
-    let action_path = match role {
-        Some(Role::TrainingInstitution) => format!("/classes/{id}/actions"),
-        _ => format!("/classes/{id}/decisions"),
+    let actions = actions(may, class.status);
+    // The institution's changes go to `/actions`, the bureaus' decisions to `/decisions`
+    // (the router admits each form for its own actions).
+    let institution_acts = actions.iter().any(|button| {
+        ClassAction::parse(button.value).is_some_and(|action| {
+            matches!(
+                action,
+                ClassAction::Submit | ClassAction::Start | ClassAction::Finish
+            )
+        })
+    });
+    let action_path = if institution_acts {
+        format!("/classes/{id}/actions")
+    } else {
+        format!("/classes/{id}/decisions")
     };
     let page = ClassPage {
         chrome: Chrome::new("workbench", caller),
@@ -371,27 +377,24 @@ pub async fn class_page(
         online_limit: dte_app::policy_today(state)
             .await?
             .online_hours_limit(hours.total),
-        editable: own && class.status.is_editable(),
-        completion: own
+        editable: may(Action::EditClass) && class.status.is_editable(),
+        completion: may(Action::RecordCompletion)
             && matches!(
                 class.status,
                 dte_domain::ClassStatus::Finished | dte_domain::ClassStatus::Closed
             ),
         action_path,
-        actions: actions(role, own, class.status),
+        actions,
         roster,
         own,
-        may_enrol: own && class.status.accepts_enrolment(),
+        may_enrol: may(Action::Enrol) && class.status.accepts_enrolment(),
         categories: TraineeCategory::ALL
             .into_iter()
             .map(|category| (category.as_str(), category.label()))
             .collect(),
         subsidy_choices: subsidy_names,
         learn_links,
-        recordings_link: matches!(
-            role,
-            Some(Role::ProvinceAdmin | Role::CityAdmin | Role::Inspector)
-        ) || own,
+        recordings_link: may(Action::ReadRecordings),
         extras,
     };
     Ok((status, render(&page)).into_response())
