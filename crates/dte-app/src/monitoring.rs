@@ -116,3 +116,27 @@ async fn claimed_hours(
     }
     Ok(claims)
 }
+
+/// Today's sessions in the principal's scope with their live counts, and the attempts from
+/// beyond a fence (as `dte_domain::attendance::counts_as_outside_fence` decides), optionally
+/// in one region: what supervisors watch (`access::authorize`: the province, the cities and
+/// the inspector).
+pub async fn live(
+    context: &Context,
+    principal: &Principal,
+    region: Option<&str>,
+) -> Result<(Vec<dte_store::LiveSession>, Vec<dte_store::FenceViolation>), ServiceError> {
+    crate::access::authorize(
+        principal,
+        dte_domain::access::Action::Monitor,
+        &dte_domain::access::Facts::default(),
+    )?;
+    let scope = scope(principal)?;
+    let today = context.clock.today();
+    let sessions = context.store.live_sessions(&scope, region, today).await?;
+    let breaches = context
+        .store
+        .fence_violations(&scope, region, today)
+        .await?;
+    Ok((sessions, breaches))
+}

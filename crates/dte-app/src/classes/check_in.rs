@@ -8,6 +8,7 @@ use super::{class_for, plan::FenceInput};
 use crate::Context;
 use crate::Principal;
 use crate::{Detail, ServiceError};
+use chrono::{DateTime, Utc};
 use dte_crypto::SessionSecret;
 use dte_domain::Scope;
 use dte_domain::access::Action;
@@ -279,4 +280,67 @@ pub async fn check_in(
             "a refused record for an accepted attempt",
         )),
     }
+}
+
+/// One of the trainee's sessions today, with their accepted check-in and check-out.
+#[derive(Debug, Clone)]
+pub struct TodaysSession {
+    pub class: ClassRow,
+    pub session: SessionRow,
+    pub checked_in: Option<DateTime<Utc>>,
+    pub checked_out: Option<DateTime<Utc>>,
+}
+
+/// The principal's sessions today in their approved or running classes (`access::authorize`:
+/// only a trainee checks in), each with what they have checked so far.
+pub async fn todays_sessions(
+    context: &Context,
+    principal: &Principal,
+) -> Result<Vec<TodaysSession>, ServiceError> {
+    let person_id = match principal.user().map(|user| user.scope()) {
+        Some(Scope::Person(person_id))
+            if crate::access::admits(principal, Action::ListCheckIns) =>
+        {
+            person_id
+        }
+        _ => return Err(ServiceError::forbidden("只有学员可以签到")),
+    };
+    let today = context.clock.today();
+    let classes = context
+        .store
+        .classes_in_scope(
+            &Scope::Person(person_id),
+            &dte_store::ClassFilter::default(),
+            dte_store::CLASS_PAGE_MAX,
+        )
+        .await?;
+    let mut sessions = Vec::new();
+    for class in classes
+        .into_iter()
+        .filter(|class| matches!(class.status, ClassStatus::Approved | ClassStatus::Running))
+    {
+        let checks = context.store.class_accepted_checks(class.id).await?;
+        for session in context.store.sessions_of_class(class.id).await? {
+            if session.date != today {
+                continue;
+            }
+            let mine = |kind: &str| {
+                checks
+                    .iter()
+                    .find(|check| {
+                        check.session_id == session.id
+                            && check.person_id == person_id
+                            && check.kind == kind
+                    })
+                    .map(|check| check.at)
+            };
+            sessions.push(TodaysSession {
+                checked_in: mine("in"),
+                checked_out: mine("out"),
+                class: class.clone(),
+                session,
+            });
+        }
+    }
+    Ok(sessions)
 }

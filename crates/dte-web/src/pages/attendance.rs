@@ -14,14 +14,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use dte_app::classes::attendance::{self, CorrectionRequest};
 use dte_app::classes::check_in::{self, session_plan};
 use dte_app::{shanghai_time, shanghai_today};
-use dte_domain::Scope;
 use dte_domain::attendance::{CheckKind, Window};
-use dte_domain::class::{ClassStatus, Delivery};
-use dte_store::{ClassFilter, ClassRow, SessionRow};
+use dte_domain::class::Delivery;
+use dte_store::{ClassRow, SessionRow};
 use serde::Deserialize;
-
-/// The most classes a trainee's check-in list looks through.
-const TRAINEE_CLASSES: u32 = 50;
 
 /// A session as the attendance pages show it.
 pub struct SessionCard {
@@ -80,51 +76,26 @@ pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, PageError> {
-    let Some(Scope::Person(person_id)) = caller.user().map(|user| user.scope()) else {
-        return Err(PageError(crate::error::AppError::forbidden(
-            "只有学员可以签到",
-        )));
-    };
     let today = state.clock.today();
-    let filter = ClassFilter::default();
-    let classes = state
-        .store
-        .classes_in_scope(&Scope::Person(person_id), &filter, TRAINEE_CLASSES)
-        .await?;
-    let mut sessions = Vec::new();
-    for class in classes
-        .iter()
-        .filter(|class| matches!(class.status, ClassStatus::Approved | ClassStatus::Running))
-    {
-        let checks = state.store.class_accepted_checks(class.id).await?;
-        for session in state.store.sessions_of_class(class.id).await? {
-            if session.date != today {
-                continue;
-            }
-            let mut card = SessionCard::new(class, &session);
-            let mine = |kind: &str| {
-                checks.iter().find(|check| {
-                    check.session_id == session.id
-                        && check.person_id == person_id
-                        && check.kind == kind
-                })
-            };
-            card.state = match (mine("in"), mine("out")) {
+    let sessions = dte_app::classes::check_in::todays_sessions(&state, &caller)
+        .await?
+        .into_iter()
+        .map(|today| {
+            let mut card = SessionCard::new(&today.class, &today.session);
+            card.state = match (today.checked_in, today.checked_out) {
                 (Some(check_in), Some(check_out)) => format!(
                     "已签到 {}，已签退 {}",
-                    shanghai_time(check_in.at),
-                    shanghai_time(check_out.at)
+                    shanghai_time(check_in),
+                    shanghai_time(check_out)
                 ),
-                (Some(check_in), None) => format!("已签到 {}，未签退", shanghai_time(check_in.at)),
-                (None, Some(check_out)) => {
-                    format!("未签到，已签退 {}", shanghai_time(check_out.at))
-                }
+                (Some(check_in), None) => format!("已签到 {}，未签退", shanghai_time(check_in)),
+                (None, Some(check_out)) => format!("未签到，已签退 {}", shanghai_time(check_out)),
                 (None, None) if card.online => "线上课次：请在学习页面学习".to_owned(),
                 (None, None) => "未签到".to_owned(),
             };
-            sessions.push(card);
-        }
-    }
+            card
+        })
+        .collect();
     let page = CheckInListPage {
         chrome: Chrome::new("workbench", &caller),
         today: today.format("%Y年%-m月%-d日").to_string(),
@@ -469,10 +440,9 @@ async fn ledger_page(
             .map(|card| format!("第 {} 节 {} {}", card.number, card.date, card.time))
             .unwrap_or_default()
     };
-    let corrections = if matches!(
-        caller.user().map(|user| user.scope()),
-        Some(Scope::Person(_))
-    ) {
+    // The corrections are the institution's and the supervisors' to see (a trainee reads
+    // only their own line of the ledger).
+    let corrections = if !dte_app::access::admits(caller, dte_domain::access::Action::ReadRoster) {
         Vec::new()
     } else {
         state

@@ -162,11 +162,8 @@ async fn live_fragment(
     caller: &Caller,
     region: &str,
 ) -> Result<LiveFragment, PageError> {
-    let scope = scope(caller)?;
-    let today = state.clock.today();
     let filter = (!region.is_empty()).then_some(region);
-    let sessions = state.store.live_sessions(&scope, filter, today).await?;
-    let breaches = state.store.fence_violations(&scope, filter, today).await?;
+    let (sessions, breaches) = dte_app::monitoring::live(state, caller, filter).await?;
     let mut venues: Vec<VenueDot> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for session in &sessions {
