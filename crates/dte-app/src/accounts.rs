@@ -83,40 +83,33 @@ pub async fn check_credentials(
         .address
         .map(|address| format!("address:{address}"));
     let attempt = || audit::Event::success("session.create", "user", username);
-    if context
-        .store
-        .sign_in_failures_since(&user_subject, window_start)
-        .await?
-        >= lockout.account_failures
-    {
-        audit::record_as(
+    refuse_when_locked(
+        context,
+        principal,
+        Throttle {
+            subject: &user_subject,
+            since: window_start,
+            limit: lockout.account_failures,
+            username,
+            event: attempt(),
+            message: "该账号连续登录失败次数过多，已临时锁定，请 15 分钟后再试或联系管理员",
+        },
+    )
+    .await?;
+    if let Some(subject) = &address_subject {
+        refuse_when_locked(
             context,
             principal,
-            Some(username),
-            attempt().with_outcome(AuditOutcome::Denied),
+            Throttle {
+                subject,
+                since: window_start,
+                limit: lockout.address_failures,
+                username,
+                event: attempt(),
+                message: "本地址登录失败次数过多，已临时限制，请 15 分钟后再试",
+            },
         )
         .await?;
-        return Err(locked(
-            "该账号连续登录失败次数过多，已临时锁定，请 15 分钟后再试或联系管理员",
-        ));
-    }
-    if let Some(subject) = &address_subject
-        && context
-            .store
-            .sign_in_failures_since(subject, window_start)
-            .await?
-            >= lockout.address_failures
-    {
-        audit::record_as(
-            context,
-            principal,
-            Some(username),
-            attempt().with_outcome(AuditOutcome::Denied),
-        )
-        .await?;
-        return Err(locked(
-            "本地址登录失败次数过多，已临时限制，请 15 分钟后再试",
-        ));
     }
     let user = context.store.user_by_username(username).await?;
     let hash = user
@@ -247,6 +240,41 @@ pub async fn hash_password(context: &Context, password: String) -> Result<String
         .map_err(ServiceError::internal)
 }
 
+/// A limit of failures for one subject (an account, an address, an activation) in a window.
+struct Throttle<'a> {
+    subject: &'a str,
+    since: DateTime<Utc>,
+    limit: u32,
+    username: &'a str,
+    /// The attempt's audit entry, recorded as denied when the limit is reached.
+    event: audit::Event<'a>,
+    message: &'a str,
+}
+
+/// Refuses (429, audited as denied) when the subject has failed `limit` times since the
+/// window began.
+async fn refuse_when_locked(
+    context: &Context,
+    principal: &Principal,
+    throttle: Throttle<'_>,
+) -> Result<(), ServiceError> {
+    let failures = context
+        .store
+        .sign_in_failures_since(throttle.subject, throttle.since)
+        .await?;
+    if failures < throttle.limit {
+        return Ok(());
+    }
+    audit::record_as(
+        context,
+        principal,
+        Some(throttle.username),
+        throttle.event.with_outcome(AuditOutcome::Denied),
+    )
+    .await?;
+    Err(locked(throttle.message))
+}
+
 fn locked(message: &str) -> ServiceError {
     ServiceError {
         code: "locked",
@@ -269,21 +297,19 @@ pub async fn activate(
     let window_start = now - Duration::seconds(lockout.window_seconds);
     let subject = format!("activation:{username}");
     let attempt = || audit::Event::success("user.activate", "user", username);
-    if context
-        .store
-        .sign_in_failures_since(&subject, window_start)
-        .await?
-        >= lockout.account_failures
-    {
-        audit::record_as(
-            context,
-            principal,
-            Some(username),
-            attempt().with_outcome(AuditOutcome::Denied),
-        )
-        .await?;
-        return Err(locked("激活失败次数过多，请 15 分钟后再试"));
-    }
+    refuse_when_locked(
+        context,
+        principal,
+        Throttle {
+            subject: &subject,
+            since: window_start,
+            limit: lockout.account_failures,
+            username,
+            event: attempt(),
+            message: "激活失败次数过多，请 15 分钟后再试",
+        },
+    )
+    .await?;
     let pending = context.store.pending_activation(username).await?;
     let typed = context.keyring.activation_code_digest(code);
     let valid = match (&pending, &typed) {

@@ -7,7 +7,7 @@ use super::signing::sign;
 use crate::Context;
 use crate::Principal;
 use crate::ServiceError;
-use crate::classes::{actor, class_for};
+use crate::classes::actor;
 use chrono::NaiveDate;
 use dte_domain::Scope;
 use dte_domain::access::Action;
@@ -19,18 +19,8 @@ use dte_store::{
     NewCompletionResult, StoreError,
 };
 
-/// The class, if the principal may take `action` on its completion and certificates (the
-/// training institution running it: `access::authorize`).
-pub async fn own_class(
-    context: &Context,
-    principal: &Principal,
-    class_id: i64,
-    action: dte_domain::access::Action,
-) -> Result<ClassRow, ServiceError> {
-    let class = class_for(context, principal, class_id).await?;
-    crate::access::authorize(principal, action, &crate::access::class_record(&class))?;
-    Ok(class)
-}
+/// The class, if the principal may take `action` on it (`classes::class_for_action`).
+pub use crate::classes::class_for_action as own_class;
 
 /// One result as a request gives it.
 #[derive(Debug, Clone)]

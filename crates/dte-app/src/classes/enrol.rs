@@ -3,7 +3,7 @@
 //! and phones are encrypted with the keyring and indexed blindly before they reach the store;
 //! a trainee account with a one-time activation code is opened for each new trainee.
 
-use super::{actor, class_for};
+use super::actor;
 use crate::Context;
 use crate::Principal;
 use crate::{Detail, ServiceError};
@@ -115,18 +115,8 @@ pub fn parse(input: &EnrolmentInput, today: NaiveDate) -> Result<Trainee, Servic
     }
 }
 
-/// The class, if the principal may take `action` on its enrolment (the training institution
-/// that runs it: `access::authorize`).
-pub async fn own_class(
-    context: &Context,
-    principal: &Principal,
-    class_id: i64,
-    action: dte_domain::access::Action,
-) -> Result<ClassRow, ServiceError> {
-    let class = class_for(context, principal, class_id).await?;
-    crate::access::authorize(principal, action, &crate::access::class_record(&class))?;
-    Ok(class)
-}
+/// The class, if the principal may take `action` on it (`classes::class_for_action`).
+pub use crate::classes::class_for_action as own_class;
 
 /// The policy of `today` the eligibility engine needs: the subsidised categories enabled and
 /// the subsidised trainings allowed per year. Shared by the API, the pages and `dte demo`.

@@ -64,3 +64,16 @@ pub async fn class_for(
         }
     }
 }
+
+/// The class, if the principal's scope holds it and `access::authorize` lets them take
+/// `action` on it (the institution running it, for its enrolment, completion and certificates).
+pub async fn class_for_action(
+    context: &Context,
+    principal: &Principal,
+    id: i64,
+    action: dte_domain::access::Action,
+) -> Result<ClassRow, ServiceError> {
+    let class = class_for(context, principal, id).await?;
+    crate::access::authorize(principal, action, &crate::access::class_record(&class))?;
+    Ok(class)
+}
