@@ -41,7 +41,8 @@ pub fn admits(principal: &Principal, action: Action) -> bool {
 }
 
 /// The facts of a class: its region and the institution running it; a trainee principal is
-/// among its people when enrolled in it.
+/// among its people when enrolled in it, and for an evaluation institution the evaluation
+/// institutions listed for its occupation (附件6) are named.
 pub async fn class_facts(
     context: &Context,
     principal: &Principal,
@@ -56,6 +57,18 @@ pub async fn class_facts(
         && context.store.actively_enrolled(class.id, person).await?
     {
         facts.people.push(person);
+    }
+    if principal.user().map(|user| user.role) == Some(dte_domain::Role::EvaluationInstitution) {
+        facts.listed_evaluators = context
+            .store
+            .institutions(
+                Some(dte_domain::reference::InstitutionKind::Evaluation),
+                Some(&class.occupation),
+            )
+            .await?
+            .into_iter()
+            .map(|institution| institution.id)
+            .collect();
     }
     Ok(facts)
 }

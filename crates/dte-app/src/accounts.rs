@@ -435,3 +435,19 @@ pub async fn create_account(
         Err(refusal) => Err(ServiceError::invalid("username", refusal.to_string())),
     }
 }
+
+/// The accounts in the principal's scope (`access::authorize`: the province, a city its own).
+pub async fn users(
+    context: &Context,
+    principal: &Principal,
+) -> Result<Vec<dte_store::User>, ServiceError> {
+    crate::access::authorize(
+        principal,
+        dte_domain::access::Action::ListUsers,
+        &dte_domain::access::Facts::default(),
+    )?;
+    Ok(context
+        .store
+        .users_in_scope(&crate::classes::scope(principal)?)
+        .await?)
+}

@@ -87,3 +87,20 @@ pub async fn record_as(
     context.store.append_audit(&entry).await?;
     Ok(())
 }
+
+/// The audit log's entries after `after_id` that match `filter`: the auditor's alone
+/// (`access::authorize`, MLPS 三权分立).
+pub async fn entries(
+    context: &Context,
+    principal: &Principal,
+    filter: &dte_store::AuditFilter,
+    after_id: Option<i64>,
+    limit: u32,
+) -> Result<Vec<dte_store::AuditRecord>, ServiceError> {
+    crate::access::authorize(
+        principal,
+        dte_domain::access::Action::ReadAuditLog,
+        &dte_domain::access::Facts::default(),
+    )?;
+    Ok(context.store.audit_entries(filter, after_id, limit).await?)
+}

@@ -494,3 +494,15 @@ pub async fn issue_level(
     }
     crate::certificates::issue::issue_batch(context, principal, &batch, &pattern).await
 }
+
+/// The exam plans in the principal's scope that match `filter`.
+pub async fn list(
+    context: &Context,
+    principal: &Principal,
+    filter: &dte_store::ExamPlanFilter,
+) -> Result<Vec<ExamPlanRow>, ServiceError> {
+    Ok(context
+        .store
+        .exam_plans_in_scope(&crate::classes::scope(principal)?, filter)
+        .await?)
+}

@@ -292,3 +292,15 @@ fn own_institution(principal: &Principal) -> Result<i64, ServiceError> {
         )),
     }
 }
+
+/// The certificate numbering pattern of the institution running the class, when it has set
+/// one.
+pub async fn pattern_of(
+    context: &Context,
+    class: &ClassRow,
+) -> Result<Option<String>, ServiceError> {
+    Ok(context
+        .store
+        .certificate_number_pattern(class.institution_id)
+        .await?)
+}

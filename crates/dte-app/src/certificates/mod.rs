@@ -124,3 +124,15 @@ pub async fn revoke(
         Err(error) => Err(error.into()),
     }
 }
+
+/// The certificates in the principal's scope that match `filter`, newest first.
+pub async fn list(
+    context: &Context,
+    principal: &Principal,
+    filter: &dte_store::CertificateFilter,
+) -> Result<Vec<CertificateRow>, ServiceError> {
+    Ok(context
+        .store
+        .certificates_in_scope(&crate::classes::scope(principal)?, filter)
+        .await?)
+}

@@ -233,3 +233,13 @@ pub async fn correct(
         Err(error) => Err(error.into()),
     }
 }
+
+/// The attendance corrections of a class in the principal's scope, newest first.
+pub async fn corrections(
+    context: &Context,
+    principal: &Principal,
+    class_id: i64,
+) -> Result<Vec<dte_store::CorrectionRow>, ServiceError> {
+    let class = class_for(context, principal, class_id).await?;
+    Ok(context.store.class_corrections(class.id).await?)
+}

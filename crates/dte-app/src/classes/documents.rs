@@ -109,14 +109,26 @@ async fn enrolment_in_scope(
     principal: &Principal,
     enrolment_id: i64,
     not_found: impl Fn() -> ServiceError,
-) -> Result<(), ServiceError> {
+) -> Result<i64, ServiceError> {
     let class_id = context
         .store
         .enrolment_class(enrolment_id)
         .await?
         .ok_or_else(&not_found)?;
     class_for(context, principal, class_id).await?;
-    Ok(())
+    Ok(class_id)
+}
+
+/// The class id of an enrolment in the principal's scope (a page goes back to it).
+pub async fn class_of_enrolment(
+    context: &Context,
+    principal: &Principal,
+    enrolment_id: i64,
+) -> Result<i64, ServiceError> {
+    enrolment_in_scope(context, principal, enrolment_id, || {
+        ServiceError::not_found("enrolment_not_found", "未找到该报名记录")
+    })
+    .await
 }
 
 /// The documents of an enrolment within scope.

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod enrol;
 pub mod files;
 pub mod online;
+pub mod persons;
 pub mod plan;
 pub mod recordings;
 pub mod roster;
@@ -76,4 +77,45 @@ pub async fn class_for_action(
     let class = class_for(context, principal, id).await?;
     crate::access::authorize(principal, action, &crate::access::class_record(&class))?;
     Ok(class)
+}
+
+/// The classes in the principal's scope that match `filter`, newest first, at most `limit`.
+pub async fn list(
+    context: &Context,
+    principal: &Principal,
+    filter: &dte_store::ClassFilter,
+    limit: u32,
+) -> Result<Vec<ClassRow>, ServiceError> {
+    Ok(context
+        .store
+        .classes_in_scope(&scope(principal)?, filter, limit)
+        .await?)
+}
+
+/// A class in the principal's scope with its timetable.
+pub async fn with_sessions(
+    context: &Context,
+    principal: &Principal,
+    id: i64,
+) -> Result<(ClassRow, Vec<dte_domain::SessionPlan>), ServiceError> {
+    let class = class_for(context, principal, id).await?;
+    let sessions = context.store.class_sessions(class.id).await?;
+    Ok((class, sessions))
+}
+
+/// A class's roster (masked), for those the rule lets read it.
+pub async fn roster_of(
+    context: &Context,
+    principal: &Principal,
+    id: i64,
+) -> Result<(ClassRow, Vec<dte_store::RosterEntry>), ServiceError> {
+    let class = class_for_action(
+        context,
+        principal,
+        id,
+        dte_domain::access::Action::ReadRoster,
+    )
+    .await?;
+    let roster = context.store.class_roster(class.id).await?;
+    Ok((class, roster))
 }

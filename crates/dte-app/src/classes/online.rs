@@ -229,3 +229,19 @@ pub async fn answer(
         },
     })
 }
+
+/// The online sessions of a class in the principal's scope, in timetable order.
+pub async fn online_sessions(
+    context: &Context,
+    principal: &Principal,
+    class_id: i64,
+) -> Result<Vec<SessionRow>, ServiceError> {
+    let class = super::class_for(context, principal, class_id).await?;
+    Ok(context
+        .store
+        .sessions_of_class(class.id)
+        .await?
+        .into_iter()
+        .filter(|session| session.delivery == "online")
+        .collect())
+}

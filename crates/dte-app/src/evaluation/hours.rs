@@ -205,13 +205,7 @@ pub async fn person_record(
     principal: &crate::Principal,
     id: i64,
 ) -> Result<HoursRecord, ServiceError> {
-    let person = context
-        .store
-        .person_in_scope(&crate::classes::scope(principal)?, id)
-        .await?
-        .ok_or_else(|| {
-            ServiceError::not_found("person_not_found", format!("未找到编号为 {id} 的学员"))
-        })?;
+    let person = crate::classes::persons::person_for(context, principal, id).await?;
     record(&context.store, &person).await
 }
 

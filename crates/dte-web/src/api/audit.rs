@@ -1,10 +1,11 @@
 //! The audit log for the audit administrator alone (MLPS 三权分立): filter and page it.
 
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{AppError, ErrorBody};
 use crate::wire::Page;
-use axum::Json;
 use axum::extract::{Query, State};
+use axum::{Extension, Json};
 use dte_store::{AuditFilter, AuditOutcome, AuditRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -71,13 +72,18 @@ impl From<AuditRecord> for AuditEntry {
 ))]
 pub async fn list(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<Page<AuditEntry>>, AppError> {
-    Ok(Json(load(&state, &query).await?))
+    Ok(Json(load(&state, &caller, &query).await?))
 }
 
 /// One page of the audit log for a query.
-pub async fn load(state: &AppState, query: &AuditQuery) -> Result<Page<AuditEntry>, AppError> {
+pub async fn load(
+    state: &AppState,
+    caller: &Caller,
+    query: &AuditQuery,
+) -> Result<Page<AuditEntry>, AppError> {
     let nonempty = |value: &Option<String>| {
         value
             .as_deref()
@@ -107,10 +113,7 @@ pub async fn load(state: &AppState, query: &AuditQuery) -> Result<Page<AuditEntr
         outcome,
         ..AuditFilter::default()
     };
-    let records = state
-        .store
-        .audit_entries(&filter, cursor, PAGE_SIZE)
-        .await?;
+    let records = dte_app::audit::entries(state, caller, &filter, cursor, PAGE_SIZE).await?;
     let next = (records.len() == PAGE_SIZE as usize)
         .then(|| records.last().map(|record| record.id.to_string()))
         .flatten();

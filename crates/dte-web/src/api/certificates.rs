@@ -13,7 +13,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use dte_app::certificates::{self, issue, print, signing, verify};
-use dte_app::classes::{class_for, scope};
+use dte_app::classes::class_for;
 use dte_domain::CertificateKind;
 use dte_store::CertificateFilter;
 use serde::{Deserialize, Serialize};
@@ -91,10 +91,7 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page<CertificateItem>>, AppError> {
     let filter = list_filter(&query, 100)?;
-    let rows = state
-        .store
-        .certificates_in_scope(&scope(&caller)?, &filter)
-        .await?;
+    let rows = certificates::list(&state, &caller, &filter).await?;
     let next = (rows.len() == filter.limit as usize)
         .then(|| rows.last().map(|row| row.id.to_string()))
         .flatten();

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use dte_app::classes::plan::{self, ClassInput};
-use dte_app::classes::{class_for, scope, workflow};
+use dte_app::classes::workflow;
 use dte_domain::class::{ClassAction, ClassStatus};
 use dte_store::{CLASS_PAGE_MAX, ClassFilter};
 use serde::{Deserialize, Serialize};
@@ -85,10 +85,7 @@ pub async fn list(
 ) -> Result<Json<Page<ClassSummary>>, AppError> {
     let filter = class_filter(&query)?;
     let page_size = 50.min(CLASS_PAGE_MAX);
-    let rows = state
-        .store
-        .classes_in_scope(&scope(&caller)?, &filter, page_size)
-        .await?;
+    let rows = dte_app::classes::list(&state, &caller, &filter, page_size).await?;
     let next = (rows.len() == page_size as usize)
         .then(|| rows.last().map(|row| row.id.to_string()))
         .flatten();
@@ -108,8 +105,7 @@ pub async fn show(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Json<ClassDetail>, AppError> {
-    let class = class_for(&state, &caller, id).await?;
-    let sessions = state.store.class_sessions(id).await?;
+    let (class, sessions) = dte_app::classes::with_sessions(&state, &caller, id).await?;
     Ok(Json(ClassDetail::new(&class, &sessions)?))
 }
 

@@ -11,7 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use dte_app::classes::enrol::{self, EnrolmentInput, EnrolmentOutcome};
-use dte_app::classes::{class_for, roster};
+use dte_app::classes::roster;
 use dte_domain::access::Action;
 
 /// The MIME type of .xlsx workbooks.
@@ -27,8 +27,7 @@ pub async fn roster(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Json<Page<RosterLine>>, AppError> {
-    let class = class_for(&state, &caller, id).await?;
-    let roster = state.store.class_roster(class.id).await?;
+    let (_, roster) = dte_app::classes::roster_of(&state, &caller, id).await?;
     Ok(Json(Page::complete(
         roster.iter().map(RosterLine::from).collect(),
     )))

@@ -11,7 +11,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use dte_app::classes::scope;
 use dte_app::evaluation::{self, Proposal, sheet};
 use dte_docs::scores::SheetResult;
 use dte_domain::evaluation::{ExamPlanStatus, Score};
@@ -128,10 +127,7 @@ pub async fn list(
         status,
         class_id: query.class,
     };
-    let rows = state
-        .store
-        .exam_plans_in_scope(&scope(&caller)?, &filter)
-        .await?;
+    let rows = evaluation::list(&state, &caller, &filter).await?;
     Ok(Json(Page::complete(
         rows.iter().map(ExamPlan::from).collect(),
     )))

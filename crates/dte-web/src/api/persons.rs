@@ -6,8 +6,6 @@ use crate::auth::Caller;
 use crate::error::{AppError, ErrorBody};
 use axum::extract::{Path, Query, State};
 use axum::{Extension, Json};
-use dte_app::classes::scope;
-use dte_store::AuditOutcome;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -42,33 +40,13 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(query): Query<RevealQuery>,
 ) -> Result<Json<Person>, AppError> {
-    let Some(person) = state.store.person_in_scope(&scope(&caller)?, id).await? else {
-        let event = dte_app::audit::Event::success("access.denied", "person", id.to_string())
-            .with_outcome(AuditOutcome::Denied);
-        dte_app::audit::record(&state, &caller, event).await?;
-        return Err(AppError::not_found(
-            "person_not_found",
-            format!("未找到编号为 {id} 的人员"),
-        ));
-    };
-    let (id_number, phone) = if query.reveal {
-        let (id_number, phone) = person.reveal(&state.keyring).map_err(AppError::internal)?;
-        dte_app::audit::record(
-            &state,
-            &caller,
-            dte_app::audit::Event::success("person.reveal", "person", id.to_string()),
-        )
-        .await?;
-        (id_number, phone)
-    } else {
-        (person.id_number_masked.clone(), person.phone_masked.clone())
-    };
+    let view = dte_app::classes::persons::show(&state, &caller, id, query.reveal).await?;
     Ok(Json(Person {
         id,
-        name: person.name,
-        id_number,
-        phone,
-        birth_date: person.birth_date.to_string(),
-        revealed: query.reveal,
+        name: view.person.name,
+        id_number: view.id_number,
+        phone: view.phone,
+        birth_date: view.person.birth_date.to_string(),
+        revealed: view.revealed,
     }))
 }

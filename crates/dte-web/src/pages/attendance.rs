@@ -445,9 +445,7 @@ async fn ledger_page(
     let corrections = if !dte_app::access::admits(caller, dte_domain::access::Action::ReadRoster) {
         Vec::new()
     } else {
-        state
-            .store
-            .class_corrections(class.id)
+        attendance::corrections(state, caller, class.id)
             .await?
             .into_iter()
             .map(|row| CorrectionLine {

@@ -33,7 +33,7 @@ pub async fn page(
     Extension(caller): Extension<Caller>,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
-    let page = load(&state, &query).await?;
+    let page = load(&state, &caller, &query).await?;
     let next = page.next.map(|cursor| {
         let pairs = [
             ("actor", query.actor.clone().unwrap_or_default()),

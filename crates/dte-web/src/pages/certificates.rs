@@ -16,7 +16,6 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dte_app::certificates::{self, completion, issue, verify};
-use dte_app::classes::scope;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -128,10 +127,7 @@ async fn list_page(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let filter = list_filter(query, 50)?;
-    let rows = state
-        .store
-        .certificates_in_scope(&scope(caller)?, &filter)
-        .await?;
+    let rows = certificates::list(state, caller, &filter).await?;
     let next = if rows.len() == filter.limit as usize {
         rows.last()
             .map(|row| row.id.to_string())
@@ -291,11 +287,7 @@ async fn show_completion(
     let trainees = completion::class_completion(state, &class).await?;
     // The policy the ledger counts with: the one in force on the class's last day.
     let policy = dte_app::policy_on(state, class.end_date).await?;
-    let pattern = state
-        .store
-        .certificate_number_pattern(class.institution_id)
-        .await?
-        .unwrap_or_default();
+    let pattern = issue::pattern_of(state, &class).await?.unwrap_or_default();
     let lines: Vec<CompletionLine> = trainees.iter().map(CompletionLine::from).collect();
     let page = CompletionPage {
         chrome: Chrome::new("workbench", caller),

@@ -12,7 +12,6 @@ use axum::Extension;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use dte_app::classes::scope;
 use dte_app::evaluation::Proposal;
 use dte_app::evaluation::hours::{self, HoursRecord};
 use dte_domain::ClassStatus;
@@ -79,12 +78,7 @@ async fn plans_page(
     error: String,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let scope = scope(caller)?;
-    let rows = state
-        .store
-        .exam_plans_in_scope(&scope, &ExamPlanFilter::default())
-        .await
-        .map_err(AppError::from)?;
+    let rows = dte_app::evaluation::list(state, caller, &ExamPlanFilter::default()).await?;
     let lines = rows.iter().map(plan_line).collect();
     let (mut classes, mut evaluators) = (Vec::new(), Vec::new());
     if dte_app::access::admits(caller, Action::ProposeExamPlan) {
@@ -93,11 +87,8 @@ async fn plans_page(
                 status: Some(status),
                 ..ClassFilter::default()
             };
-            let rows = state
-                .store
-                .classes_in_scope(&scope, &filter, dte_store::CLASS_PAGE_MAX)
-                .await
-                .map_err(AppError::from)?;
+            let rows =
+                dte_app::classes::list(state, caller, &filter, dte_store::CLASS_PAGE_MAX).await?;
             classes.extend(rows.into_iter().map(|class| Choice {
                 id: class.id,
                 label: format!(
@@ -223,17 +214,7 @@ pub async fn my_hours(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, PageError> {
-    let person_id = caller
-        .user()
-        .and_then(|user| user.person_id)
-        .ok_or_else(|| AppError::forbidden("只有学员本人可以查看自己的学时"))?;
-    let person = state
-        .store
-        .person_in_scope(&scope(&caller)?, person_id)
-        .await
-        .map_err(AppError::from)?
-        .ok_or_else(|| AppError::not_found("person_not_found", "未找到学员信息"))?;
-    let record = hours::record(&state.store, &person).await?;
+    let record = hours::own_record(&state, &caller).await?;
     Ok(render(&HoursPage {
         chrome: Chrome::new("hours", &caller),
         record,

@@ -176,11 +176,7 @@ pub async fn scores(
             .find(|(key, _)| *key == name)
             .map(|(_, value)| value.trim().to_owned())
     };
-    let candidates = state
-        .store
-        .exam_candidates(id)
-        .await
-        .map_err(AppError::from)?;
+    let candidates = dte_app::evaluation::visible_candidates(&state, &caller, id).await?;
     let input = ScoresInput {
         scores: candidates
             .iter()

@@ -4,7 +4,6 @@
 use super::{Chrome, PageError, render};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::AppError;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, State};
@@ -61,12 +60,7 @@ async fn users_page(
     error: String,
     created: Option<(String, String)>,
 ) -> Result<Response, PageError> {
-    let Some(user) = caller.user() else {
-        return Err(PageError(AppError::not_found("not_found", "未登录")));
-    };
-    let users = state
-        .store
-        .users_in_scope(&user.scope())
+    let users = dte_app::accounts::users(state, caller)
         .await?
         .into_iter()
         .map(|account| UserLine {

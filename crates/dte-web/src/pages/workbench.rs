@@ -69,10 +69,7 @@ pub async fn page(
             status,
             ..ClassFilter::default()
         };
-        state
-            .store
-            .classes_in_scope(&user.scope(), &filter, WORKBENCH_CLASSES)
-            .await?
+        dte_app::classes::list(&state, &caller, &filter, WORKBENCH_CLASSES).await?
     } else {
         Vec::new()
     };

@@ -141,11 +141,8 @@ pub async fn upload_document(
     Path(enrolment_id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let class_id = state
-        .store
-        .enrolment_class(enrolment_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("enrolment_not_found", "未找到该报名记录"))?;
+    let class_id =
+        dte_app::classes::documents::class_of_enrolment(&state, &caller, enrolment_id).await?;
     let outcome = match read_upload(multipart).await {
         Ok(upload) => store_document(
             &state,

@@ -14,7 +14,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dte_app::classes::plan;
-use dte_app::classes::{class_for, workflow};
+use dte_app::classes::workflow;
 use dte_domain::Level;
 use dte_domain::class::Funding;
 use dte_domain::reference::InstitutionKind;
@@ -110,7 +110,7 @@ pub async fn edit(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let class = class_for(&state, &caller, id).await?;
+    let (class, sessions) = dte_app::classes::with_sessions(&state, &caller, id).await?;
     if !class.status.is_editable() {
         return Err(PageError(AppError::conflict(
             "not_editable",
@@ -120,7 +120,6 @@ pub async fn edit(
             ),
         )));
     }
-    let sessions = state.store.class_sessions(id).await?;
     let form = ClassForm::from_input(&plan::input_of(&class, &sessions)?);
     let errors = FormErrors::default();
     form_page(

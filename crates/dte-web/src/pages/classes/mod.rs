@@ -22,7 +22,7 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Datelike;
-use dte_app::classes::{scope, workflow};
+use dte_app::classes::workflow;
 use dte_domain::Role;
 use dte_domain::access::Action;
 use dte_domain::class::ClassStatus;
@@ -202,10 +202,7 @@ pub async fn list(
     Query(query): Query<ClassQuery>,
 ) -> Result<Response, PageError> {
     let filter = class_filter(&query)?;
-    let rows = state
-        .store
-        .classes_in_scope(&scope(&caller)?, &filter, PAGE_SIZE)
-        .await?;
+    let rows = dte_app::classes::list(&state, &caller, &filter, PAGE_SIZE).await?;
     let next = (rows.len() == PAGE_SIZE as usize)
         .then(|| rows.last())
         .flatten()

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use chrono_tz::Asia::Shanghai;
 use dte_app::classes::plan::{FenceInput, input_of};
-use dte_app::classes::{class_for, enrol, workflow};
+use dte_app::classes::{enrol, workflow};
 use dte_domain::TraineeCategory;
 use dte_domain::access::Action;
 use dte_domain::class::{ClassAction, ClassStatus};
@@ -221,8 +221,7 @@ pub async fn class_page(
     status: StatusCode,
     extras: Extras,
 ) -> Result<Response, PageError> {
-    let class = class_for(state, caller, id).await?;
-    let sessions = state.store.class_sessions(id).await?;
+    let (class, sessions) = dte_app::classes::with_sessions(state, caller, id).await?;
     let hours = timetable_hours(&sessions);
     // What the page offers is what `access::authorize` allows on this class.
     let facts = dte_app::access::class_facts(state, caller, &class).await?;
@@ -243,10 +242,9 @@ pub async fn class_page(
     let roster = match may(Action::ReadRoster) {
         false => None,
         true => Some(
-            state
-                .store
-                .class_roster(class.id)
+            dte_app::classes::roster_of(state, caller, class.id)
                 .await?
+                .1
                 .into_iter()
                 .map(|entry| RosterLine {
                     enrolment_id: entry.enrolment_id,
@@ -301,12 +299,9 @@ pub async fn class_page(
         ),
     };
     let learn_links = if may(Action::LearnOnline) {
-        state
-            .store
-            .sessions_of_class(class.id)
+        dte_app::classes::online::online_sessions(state, caller, class.id)
             .await?
             .into_iter()
-            .filter(|session| session.delivery == "online")
             .map(|session| {
                 (
                     session.id,
