@@ -15,6 +15,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod catalog;
 pub mod certificates;
 pub mod classes;
 mod clock;

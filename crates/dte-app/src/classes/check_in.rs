@@ -344,3 +344,19 @@ pub async fn todays_sessions(
     }
     Ok(sessions)
 }
+
+/// A session's live counts (checked in, out, refused, outside), for the classroom display of
+/// the institution running the class.
+pub async fn session_counts(
+    context: &Context,
+    principal: &Principal,
+    session_id: i64,
+) -> Result<dte_store::SessionCounts, ServiceError> {
+    let (session, class) = session_in_scope(context, principal, session_id).await?;
+    crate::access::authorize(
+        principal,
+        Action::ShowCheckInCode,
+        &crate::access::class_record(&class),
+    )?;
+    Ok(context.store.session_counts(session.id).await?)
+}

@@ -245,3 +245,13 @@ pub async fn online_sessions(
         .filter(|session| session.delivery == "online")
         .collect())
 }
+
+/// The learning material registered for an online session the principal learns in.
+pub async fn material_of(
+    context: &Context,
+    principal: &Principal,
+    session_id: i64,
+) -> Result<Option<dte_store::MaterialRow>, ServiceError> {
+    let (_, session, _) = learner_session(context, principal, session_id).await?;
+    Ok(context.store.material(session.id).await?)
+}

@@ -26,7 +26,7 @@ pub struct InstitutionFilter {
 
 /// The current catalog year: the latest loaded year not after this year in Asia/Shanghai.
 pub async fn current_year(state: &AppState) -> Result<i32, AppError> {
-    Ok(state.store.catalog_year(state.clock.today().year()).await?)
+    Ok(dte_app::catalog::catalog_year(state, state.clock.today().year()).await?)
 }
 
 /// How long anyone may keep a catalog answer before asking again (with its ETag). Short, as
@@ -69,7 +69,7 @@ pub async fn load_occupations(state: &AppState) -> Result<Vec<Occupation>, AppEr
 
 /// The occupations of a catalog year as wire records.
 async fn occupations_of_year(state: &AppState, year: i32) -> Result<Vec<Occupation>, AppError> {
-    let rows = state.store.occupations(year).await?;
+    let rows = dte_app::catalog::occupations(state, year).await?;
     rows.iter()
         .map(|row| Occupation::from_row(row, year).map_err(AppError::internal))
         .collect()
@@ -85,7 +85,7 @@ pub async fn regions(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let year = current_year(&state).await?;
-    let rows = state.store.regions(year).await?;
+    let rows = dte_app::catalog::regions(&state, year).await?;
     let items = rows
         .into_iter()
         .map(|row| Region::from_row(row, year))
@@ -107,7 +107,7 @@ pub async fn institutions(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (kind, occupation) = parse_institution_filter(&filter)?;
-    let rows = state.store.institutions(kind, occupation.as_ref()).await?;
+    let rows = dte_app::catalog::institutions(&state, kind, occupation.as_ref()).await?;
     let items: Vec<Institution> = rows.into_iter().map(Institution::from).collect();
     let answer = CachedJson::serialise(&Page::complete(items)).map_err(AppError::internal)?;
     Ok(answer.respond(&headers, CATALOG_CACHE_CONTROL))
@@ -147,8 +147,8 @@ pub async fn settings(State(state): State<AppState>) -> Result<Json<Policy>, App
 /// The policy in force today.
 pub async fn load_policy(state: &AppState) -> Result<Policy, AppError> {
     let date = state.clock.today();
-    let settings = state.store.settings(date).await?;
-    let categories = state.store.subsidy_categories(date).await?;
+    let settings = dte_app::catalog::settings(state, date).await?;
+    let categories = dte_app::catalog::subsidy_categories(state, date).await?;
     Ok(Policy {
         date,
         settings: settings.into_iter().map(Into::into).collect(),

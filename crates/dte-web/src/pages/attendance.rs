@@ -188,7 +188,7 @@ pub async fn display_code(
 ) -> Result<Response, PageError> {
     let code = check_in::classroom_code(&state, &caller, session_id).await?;
     let (_, class) = check_in::session_in_scope(&state, &caller, session_id).await?;
-    let counts = state.store.session_counts(session_id).await?;
+    let counts = check_in::session_counts(&state, &caller, session_id).await?;
     let link = format!(
         "{}/check-in/{session_id}?code={}",
         state.public_url, code.code

@@ -111,7 +111,7 @@ pub async fn institutions(
     Query(filter): Query<InstitutionFilter>,
 ) -> Result<Response, PageError> {
     let (kind, occupation) = parse_institution_filter(&filter)?;
-    let rows = state.store.institutions(kind, occupation.as_ref()).await?;
+    let rows = dte_app::catalog::institutions(&state, kind, occupation.as_ref()).await?;
     let choices = load_occupations(&state)
         .await?
         .into_iter()
@@ -165,7 +165,7 @@ pub async fn regions(
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, PageError> {
     let year = current_year(&state).await?;
-    let rows = state.store.regions(year).await?;
+    let rows = dte_app::catalog::regions(&state, year).await?;
     let total = thousands(rows.iter().map(|region| region.quota).sum());
     let regions = rows
         .into_iter()
@@ -236,9 +236,7 @@ pub async fn export(State(state): State<AppState>) -> Result<Response, PageError
             }
         })
         .collect();
-    let institutions: Vec<Institution> = state
-        .store
-        .institutions(None, None)
+    let institutions: Vec<Institution> = dte_app::catalog::institutions(&state, None, None)
         .await?
         .into_iter()
         .map(|row| Institution {
@@ -254,9 +252,7 @@ pub async fn export(State(state): State<AppState>) -> Result<Response, PageError
                 .join("、"),
         })
         .collect();
-    let regions: Vec<Region> = state
-        .store
-        .regions(year)
+    let regions: Vec<Region> = dte_app::catalog::regions(&state, year)
         .await?
         .into_iter()
         .map(|row| Region {

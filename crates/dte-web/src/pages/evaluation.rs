@@ -100,9 +100,7 @@ async fn plans_page(
                 ),
             }));
         }
-        evaluators = state
-            .store
-            .institutions(Some(InstitutionKind::Evaluation), None)
+        evaluators = dte_app::catalog::institutions(state, Some(InstitutionKind::Evaluation), None)
             .await
             .map_err(AppError::from)?
             .into_iter()

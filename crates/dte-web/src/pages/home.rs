@@ -35,9 +35,7 @@ pub async fn home(
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, PageError> {
     let year = current_year(&state).await?;
-    let quota: u32 = state
-        .store
-        .regions(year)
+    let quota: u32 = dte_app::catalog::regions(&state, year)
         .await?
         .iter()
         .map(|region| region.quota)

@@ -47,7 +47,7 @@ pub async fn learn(
 ) -> Result<Response, PageError> {
     let (person_id, session, class) = learner_session(&state, &caller, id).await?;
     let learning = learning_state(&state, &caller, person_id, &session, false).await?;
-    let material = state.store.material(session.id).await?;
+    let material = dte_app::classes::online::material_of(&state, &caller, session.id).await?;
     let page = LearnPage {
         chrome: Chrome::new("workbench", &caller),
         online_share: dte_app::policy_today(&state)

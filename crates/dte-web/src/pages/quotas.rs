@@ -165,9 +165,7 @@ async fn quotas_page(
         pending: lines.iter().map(|line| line.pending).sum(),
         remaining: lines.iter().map(|line| line.remaining).sum(),
     };
-    let changes = state
-        .store
-        .quota_changes(year)
+    let changes = dte_app::catalog::quota_changes(state, caller, year)
         .await?
         .into_iter()
         .filter(|change| lines.iter().any(|line| line.region == change.region))

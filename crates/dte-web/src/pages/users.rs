@@ -81,16 +81,12 @@ async fn users_page(
         .collect();
     let may_create = dte_app::access::admits(caller, dte_domain::access::Action::CreateUser);
     let year = crate::api::catalog::current_year(state).await?;
-    let regions = state
-        .store
-        .regions(year)
+    let regions = dte_app::catalog::regions(state, year)
         .await?
         .into_iter()
         .map(|region| region.name)
         .collect();
-    let institutions = state
-        .store
-        .institutions(None, None)
+    let institutions = dte_app::catalog::institutions(state, None, None)
         .await?
         .into_iter()
         .map(|row| row.name)

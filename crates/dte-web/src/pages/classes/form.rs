@@ -189,19 +189,18 @@ async fn form_page(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let year = crate::api::catalog::current_year(state).await?;
-    let catalog = state.store.occupations(year).await?;
+    let catalog = dte_app::catalog::occupations(state, year).await?;
     // The occupations the institution is listed for (附件1), or all when it has none.
     let own = caller.user().and_then(|user| user.institution_id);
-    let listed: Vec<String> = state
-        .store
-        .institutions(Some(InstitutionKind::Training), None)
-        .await?
-        .into_iter()
-        .filter(|institution| Some(institution.id) == own)
-        .flat_map(|institution| institution.listings)
-        .filter(|listing| listing.status == "active")
-        .map(|listing| listing.occupation_code.as_str().to_owned())
-        .collect();
+    let listed: Vec<String> =
+        dte_app::catalog::institutions(state, Some(InstitutionKind::Training), None)
+            .await?
+            .into_iter()
+            .filter(|institution| Some(institution.id) == own)
+            .flat_map(|institution| institution.listings)
+            .filter(|listing| listing.status == "active")
+            .map(|listing| listing.occupation_code.as_str().to_owned())
+            .collect();
     let offered: Vec<_> = catalog
         .iter()
         .filter(|row| listed.is_empty() || listed.iter().any(|code| code == row.code.as_str()))
@@ -238,9 +237,7 @@ async fn form_page(
                 label: funding.label().into(),
             })
             .collect(),
-        regions: state
-            .store
-            .regions(year)
+        regions: dte_app::catalog::regions(state, year)
             .await?
             .into_iter()
             .map(|region| region.name)
