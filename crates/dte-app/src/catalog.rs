@@ -63,3 +63,31 @@ pub async fn quota_changes(
     )?;
     Ok(context.store.quota_changes(year).await?)
 }
+
+/// Where an institution stands for an occupation in the catalog (附件1 / 附件6): listed for it,
+/// and active there. An institution with no listing counts as active but unlisted, so the
+/// rules name the missing listing rather than a suspension.
+pub async fn standing(
+    store: &dte_store::Store,
+    kind: InstitutionKind,
+    occupation: &OccupationCode,
+    institution_id: i64,
+) -> Result<dte_domain::InstitutionStanding, dte_store::StoreError> {
+    let listing = store
+        .institutions(Some(kind), Some(occupation))
+        .await?
+        .into_iter()
+        .find(|institution| institution.id == institution_id)
+        .and_then(|institution| {
+            institution
+                .listings
+                .into_iter()
+                .find(|listing| listing.occupation_code == *occupation)
+        });
+    Ok(dte_domain::InstitutionStanding {
+        active: listing
+            .as_ref()
+            .is_none_or(|listing| listing.status == "active"),
+        listed_for_occupation: listing.is_some(),
+    })
+}

@@ -12,15 +12,15 @@ use crate::ServiceError;
 use crate::classes::plan::violations;
 use crate::classes::{actor, class_for, scope};
 use dte_docs::scores::SheetResult;
+use dte_domain::Scope;
 use dte_domain::access::Action;
 use dte_domain::certificate::{CertificateKind, CertificateStatus};
-use dte_domain::class_rules::{InstitutionStanding, Violation};
+use dte_domain::class_rules::Violation;
 use dte_domain::evaluation::{
     CandidateFacts, ExamAction, ExamPlanContext, ExamPlanProposal, ExamPlanStatus, HeldCertificate,
     PassMarks, check_candidate, check_plan, check_score_entry, outcome,
 };
 use dte_domain::reference::InstitutionKind;
-use dte_domain::{OccupationCode, Scope};
 use dte_store::{
     CandidateResult, CertificateFilter, ExamPlanRow, NewCandidate, NewExamPlan, Store, StoreError,
 };
@@ -57,14 +57,14 @@ pub async fn propose(
     };
     let rules = ExamPlanContext {
         today,
-        training_institution: standing(
+        training_institution: crate::catalog::standing(
             &context.store,
             InstitutionKind::Training,
             &class.occupation,
             class.institution_id,
         )
         .await?,
-        evaluation_institution: standing(
+        evaluation_institution: crate::catalog::standing(
             &context.store,
             InstitutionKind::Evaluation,
             &class.occupation,
@@ -225,14 +225,14 @@ pub async fn decide(
         };
         let rules = ExamPlanContext {
             today: context.clock.today(),
-            training_institution: standing(
+            training_institution: crate::catalog::standing(
                 &context.store,
                 InstitutionKind::Training,
                 &plan.occupation,
                 plan.training_institution_id,
             )
             .await?,
-            evaluation_institution: standing(
+            evaluation_institution: crate::catalog::standing(
                 &context.store,
                 InstitutionKind::Evaluation,
                 &plan.occupation,
@@ -353,32 +353,6 @@ async fn certificates_of(store: &Store, person_id: i64) -> Result<CandidateFacts
         }
     }
     Ok(facts)
-}
-
-/// Where an institution stands for an occupation in the catalog today.
-async fn standing(
-    store: &Store,
-    kind: InstitutionKind,
-    occupation: &OccupationCode,
-    institution_id: i64,
-) -> Result<InstitutionStanding, ServiceError> {
-    let listing = store
-        .institutions(Some(kind), Some(occupation))
-        .await?
-        .into_iter()
-        .find(|institution| institution.id == institution_id)
-        .and_then(|institution| {
-            institution
-                .listings
-                .into_iter()
-                .find(|listing| listing.occupation_code == *occupation)
-        });
-    Ok(InstitutionStanding {
-        active: listing
-            .as_ref()
-            .is_none_or(|listing| listing.status == "active"),
-        listed_for_occupation: listing.is_some(),
-    })
 }
 
 fn transition(status: ExamPlanStatus, action: ExamAction) -> Result<ExamPlanStatus, ServiceError> {

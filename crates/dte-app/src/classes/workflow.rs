@@ -13,7 +13,7 @@ use dte_domain::Scope;
 use dte_domain::access::{Action, Facts};
 use dte_domain::class::{ClassAction, ClassStatus};
 use dte_domain::class_rules::{
-    ClassContext, ClassPlan, InstitutionStanding, check_draft, check_quota, check_submission,
+    ClassContext, ClassPlan, check_draft, check_quota, check_submission,
 };
 use dte_domain::reference::InstitutionKind;
 use dte_store::{ClassRow, NewClass, QuotaUsage, Store, StoreError};
@@ -62,28 +62,19 @@ pub async fn class_context(
         return Ok(None);
     };
     let policy = store.policy_on(today).await?;
-    let listing = store
-        .institutions(Some(InstitutionKind::Training), Some(&plan.occupation))
-        .await?
-        .into_iter()
-        .find(|institution| institution.id == institution_id)
-        .and_then(|institution| {
-            institution
-                .listings
-                .into_iter()
-                .find(|listing| listing.occupation_code == plan.occupation)
-        });
+    let institution = crate::catalog::standing(
+        store,
+        InstitutionKind::Training,
+        &plan.occupation,
+        institution_id,
+    )
+    .await?;
     Ok(Some(ClassContext {
         today,
         required_hours,
         lead_days: policy.class_application_lead_days,
         online_share_max: policy.online_share_max_percent,
-        institution: InstitutionStanding {
-            active: listing
-                .as_ref()
-                .is_none_or(|listing| listing.status == "active"),
-            listed_for_occupation: listing.is_some(),
-        },
+        institution,
     }))
 }
 
