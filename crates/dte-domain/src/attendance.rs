@@ -38,7 +38,10 @@ pub use check_in::{
     MAX_ACCURACY_ALLOWANCE_M, MAX_ACCURACY_M, Refusal, Timing, Verdict, Window,
     counts_as_outside_fence, decide_check, fence_allowance_m,
 };
-pub use correction::{CorrectionReason, CorrectionReasonError, MAX_CORRECTION_REASON_CHARS};
+pub use correction::{
+    CorrectionReason, CorrectionReasonError, CorrectionTooEarly, MAX_CORRECTION_REASON_CHARS,
+    check_correctable,
+};
 pub use learning::{HeartbeatRefusal, decide_heartbeat, presence_check_due};
 pub use ledger::{
     AttendanceMismatch, HoursLedger, Punch, SessionAttendance, counted_punch, hours_ledger,

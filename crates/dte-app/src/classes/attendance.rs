@@ -10,8 +10,8 @@ use crate::ServiceError;
 use chrono::{DateTime, Utc};
 use dte_domain::Scope;
 use dte_domain::attendance::{
-    CheckKind, CorrectionReason, HoursLedger, SessionAttendance, counted_punch, hours_ledger,
-    offline_attendance,
+    CheckKind, CorrectionReason, HoursLedger, SessionAttendance, check_correctable, counted_punch,
+    hours_ledger, offline_attendance,
 };
 use dte_domain::class::{Delivery, SessionPlan};
 use dte_store::{ClassRow, NewCorrection, SessionRow, Store, StoreError};
@@ -212,6 +212,8 @@ pub async fn correct(
             "线上课次的学时由学习记录计算，不能更正签到",
         ));
     }
+    check_correctable(&session_plan(&session), context.clock.now())
+        .map_err(|error| ServiceError::invalid("session", error.to_string()))?;
     let correction = NewCorrection {
         session_id: session.id,
         class_id: class.id,

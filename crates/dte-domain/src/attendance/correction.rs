@@ -44,3 +44,27 @@ impl fmt::Display for CorrectionReason {
         formatter.write_str(&self.0)
     }
 }
+
+/// Why a session's attendance cannot be corrected yet.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CorrectionTooEarly {
+    /// The session starts later: nobody has attended it, so there is nothing to correct.
+    #[error("该课次将于 {starts} 开始，尚未开课，不能更正考勤；只能更正已开始或已结束课次的考勤")]
+    NotStarted { starts: String },
+}
+
+/// Whether a session's attendance may be corrected at `now` (issue 15 item 8): only a session
+/// that is running or over, i.e. whose start (China wall-clock time, +08:00) has come. A
+/// correction of a session still ahead would record attendance that never took place.
+pub fn check_correctable(
+    session: &crate::class::SessionPlan,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), CorrectionTooEarly> {
+    let start = session.date.and_time(session.start);
+    if super::shanghai_local(now) < start {
+        return Err(CorrectionTooEarly::NotStarted {
+            starts: start.format("%Y-%m-%d %H:%M").to_string(),
+        });
+    }
+    Ok(())
+}

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 both_backends!(a_trainee_checks_in_once_inside_the_fence_with_the_classroom_code);
 both_backends!(corrections_need_the_institution_and_a_reason_and_count_in_the_ledger);
 both_backends!(every_check_in_refusal_says_why);
+both_backends!(a_session_still_ahead_cannot_be_corrected);
 both_backends!(the_live_view_counts_check_ins_and_marks_attempts_beyond_the_fence);
 both_backends!(the_check_in_pages_show_todays_session_and_the_classroom_code_as_qr);
 
@@ -327,6 +328,63 @@ async fn a_trainee_checks_in_once_inside_the_fence_with_the_classroom_code(app: 
         )
         .await;
     assert_eq!(status, 403);
+}
+
+/// Issue 15 item 8: only a running or past session's attendance can be corrected; one that has
+/// not started yet is refused with a 422 naming `session`, and nothing is recorded.
+async fn a_session_still_ahead_cannot_be_corrected(app: TestApp) {
+    let today = shanghai_today();
+    let tomorrow = today.succ_opt().unwrap();
+    let class = class_with(
+        &app,
+        vec![
+            offline_session(today, 12, 16),
+            offline_session(tomorrow, 8, 12),
+        ],
+    )
+    .await;
+    let [running, ahead] = [class.sessions[0], class.sessions[1]];
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    let institution = app.own_token("dlut").await;
+    let correction = json!({"person_id": class.persons[0], "kind": "in", "present": true,
+                            "reason": "手机没电，班主任当面核实"});
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/sessions/{ahead}/corrections"),
+            &institution,
+            Some(correction.clone()),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("session")),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("尚未开课，不能更正考勤"),
+        "{body}"
+    );
+    let stored = app
+        .database
+        .store
+        .class_corrections(class.id)
+        .await
+        .unwrap();
+    assert!(stored.is_empty(), "{stored:?}");
+    // The session that started at 12:00 (the tests' now) is running: it can be corrected.
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/sessions/{running}/corrections"),
+            &institution,
+            Some(correction),
+        )
+        .await;
+    assert!((200..300).contains(&status), "{status} {body}");
 }
 
 async fn corrections_need_the_institution_and_a_reason_and_count_in_the_ledger(app: TestApp) {

@@ -285,3 +285,22 @@ fn an_offline_session_is_upcoming_until_its_check_out_window_closes() {
         }
     );
 }
+
+#[test]
+fn issue_15_only_a_running_or_past_session_can_be_corrected() {
+    // The session of `session()` runs 08:00–11:00 China time on 2026-06-01.
+    let plan = session(Delivery::Offline, 3);
+    let day = date(2026, 6, 1);
+    let refused = check_correctable(&plan, shanghai(day, 7, 59, 59)).unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "该课次将于 2026-06-01 08:00 开始，尚未开课，不能更正考勤；只能更正已开始或已结束课次的考勤"
+    );
+    assert!(check_correctable(&plan, shanghai(date(2026, 5, 20), 9, 0, 0)).is_err());
+    assert_eq!(check_correctable(&plan, shanghai(day, 8, 0, 0)), Ok(()));
+    assert_eq!(check_correctable(&plan, shanghai(day, 10, 0, 0)), Ok(()));
+    assert_eq!(
+        check_correctable(&plan, shanghai(date(2026, 6, 2), 9, 0, 0)),
+        Ok(())
+    );
+}
