@@ -35,6 +35,7 @@
 
 mod hours;
 mod payload;
+pub mod picture;
 mod world;
 
 pub use hours::{HoursRecord, HoursRecordLine, HoursRecordYear};
@@ -144,6 +145,16 @@ pub enum PdfError {
         number: String,
         /// The formats accepted for that picture.
         expected: &'static str,
+    },
+    /// A picture is larger than [`picture::check_picture`] allows, or its header is unreadable.
+    #[error("the {which} of certificate {number} is refused: {error}")]
+    Picture {
+        /// Which picture: "seal" or "photo".
+        which: &'static str,
+        /// The number of the certificate it belongs to.
+        number: String,
+        /// Why, in Chinese.
+        error: picture::PictureError,
     },
     /// A batch must hold at least one certificate.
     #[error("a batch of certificates is empty")]

@@ -9,6 +9,7 @@ use qrcode::{EcLevel, QrCode};
 use serde::Serialize;
 
 use crate::hours::HoursRecord;
+use crate::picture::{PictureError, PictureFormat, check_picture};
 use crate::{LevelCertificate, PdfError, TrainingCertificate};
 
 /// Which template a document uses.
@@ -250,7 +251,8 @@ impl Payload {
         Ok(self.append(svg.as_bytes(), "svg"))
     }
 
-    /// Checks a seal or photo and stores it once, however many certificates share it.
+    /// Checks a seal or photo (its format and, from its header, its size: `check_picture`) and
+    /// stores it once, however many certificates share it.
     fn push_picture(
         &mut self,
         bytes: &Arc<[u8]>,
@@ -265,16 +267,23 @@ impl Payload {
         {
             return Ok(*asset);
         }
-        let format = match sniff(bytes) {
-            Some("png") => "png",
-            Some("jpg") if jpeg_allowed => "jpg",
-            _ => {
-                return Err(PdfError::UnsupportedImage {
-                    which,
-                    number: number.to_owned(),
-                    expected: if jpeg_allowed { "PNG or JPEG" } else { "PNG" },
-                });
-            }
+        let unsupported = || PdfError::UnsupportedImage {
+            which,
+            number: number.to_owned(),
+            expected: if jpeg_allowed { "PNG or JPEG" } else { "PNG" },
+        };
+        let picture = check_picture(bytes).map_err(|error| match error {
+            PictureError::NotPngOrJpeg => unsupported(),
+            error => PdfError::Picture {
+                which,
+                number: number.to_owned(),
+                error,
+            },
+        })?;
+        let format = match picture.format {
+            PictureFormat::Png => "png",
+            PictureFormat::Jpeg if jpeg_allowed => "jpg",
+            PictureFormat::Jpeg => return Err(unsupported()),
         };
         let asset = self.append(bytes, format);
         self.stored.push((Arc::clone(bytes), asset));
@@ -305,15 +314,4 @@ fn non_blank(direction: Option<&str>) -> Option<String> {
         .map(str::trim)
         .filter(|text| !text.is_empty())
         .map(str::to_owned)
-}
-
-/// Recognises PNG and JPEG by their signatures.
-fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("jpg")
-    } else {
-        None
-    }
 }

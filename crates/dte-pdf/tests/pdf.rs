@@ -11,6 +11,10 @@ use std::sync::{Arc, LazyLock};
 use chrono::NaiveDate;
 use dte_pdf::{LevelCertificate, PdfError, Renderer, TrainingCertificate};
 
+/// The limits on pictures, in a file of their own.
+#[path = "pdf/pictures.rs"]
+mod pictures;
+
 /// One renderer for the whole binary, shared by the test threads as a server would share it.
 static RENDERER: LazyLock<Renderer> =
     LazyLock::new(|| Renderer::new().expect("the embedded fonts and templates load"));

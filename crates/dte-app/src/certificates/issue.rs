@@ -268,6 +268,9 @@ pub async fn set_seal(
     if png.len() > 2 * 1024 * 1024 {
         return Err(ServiceError::invalid("seal", "印章图片不能超过 2 MB"));
     }
+    // The seal is printed on every certificate: its header must read, within the limits.
+    dte_pdf::picture::check_picture(png)
+        .map_err(|error| crate::classes::documents::refused_picture("seal", &error))?;
     let sha256 = {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(png))

@@ -110,7 +110,13 @@ pub async fn blocking(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(ServiceError::internal)?
-        .map_err(ServiceError::internal)
+        .map_err(|error| match error {
+            // A picture stored before pictures were measured, refused as its upload would be.
+            dte_pdf::PdfError::Picture { which, error, .. } => {
+                crate::classes::documents::refused_picture(which, &error)
+            }
+            other => ServiceError::internal(other),
+        })
 }
 
 /// A batch print running in the background.

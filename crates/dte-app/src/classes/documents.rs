@@ -22,6 +22,16 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// A picture refused by `dte_pdf::picture::check_picture`, as the service's refusal of `field`
+/// (with the code `image_too_large` when it is too large).
+pub(crate) fn refused_picture(field: &str, error: &dte_pdf::picture::PictureError) -> ServiceError {
+    let mut refusal = ServiceError::invalid(field, error.to_string());
+    if let Some(code) = error.code() {
+        refusal.code = code;
+    }
+    refusal
+}
+
 /// Checks and stores one document for an enrolment of the principal's own class.
 pub async fn store_document(
     context: &Context,
@@ -65,6 +75,14 @@ pub async fn store_document(
         .ok_or_else(|| ServiceError::invalid("file", "只接受 JPEG、PNG 图片或 PDF 文件"))?;
     if kind == "photo" && content_type == "application/pdf" {
         return Err(ServiceError::invalid("file", "照片须为 JPEG 或 PNG 图片"));
+    }
+    // A picture is measured from its header, so that none decoded later (a photo is printed on
+    // the level certificate) can be a bomb.
+    if content_type != "application/pdf"
+        && let Err(error @ dte_pdf::picture::PictureError::TooLarge(_)) =
+            dte_pdf::picture::check_picture(bytes)
+    {
+        return Err(refused_picture("file", &error));
     }
     let file_name: String = file_name
         .trim()

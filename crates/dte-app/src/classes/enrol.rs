@@ -356,7 +356,11 @@ pub async fn import(
     let rows = dte_docs::roster::parse_roster(bytes, &choices, context.clock.today()).map_err(
         |errors| match errors {
             dte_docs::roster::RosterErrors::File(error) => {
-                ServiceError::invalid("file", error.to_string())
+                let mut refusal = ServiceError::invalid("file", error.to_string());
+                if let Some(code) = error.code() {
+                    refusal.code = code;
+                }
+                refusal
             }
             dte_docs::roster::RosterErrors::Rows(rows) => ServiceError::violations(
                 rows.iter()

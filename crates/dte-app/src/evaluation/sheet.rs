@@ -72,6 +72,14 @@ fn sheet_errors(errors: ScoreSheetErrors) -> ServiceError {
                 })
                 .collect(),
         ),
-        other => ServiceError::invalid("file", other.to_string()),
+        other => {
+            let mut refusal = ServiceError::invalid("file", other.to_string());
+            if let ScoreSheetErrors::File(error) = &other
+                && let Some(code) = error.code()
+            {
+                refusal.code = code;
+            }
+            refusal
+        }
     }
 }

@@ -9,6 +9,7 @@
 mod export;
 mod fields;
 mod import;
+pub mod limits;
 pub(crate) mod sheet;
 mod template;
 
@@ -17,6 +18,7 @@ pub use import::parse_roster;
 pub use template::roster_template;
 
 use dte_domain::{Phone, ResidentId, TraineeCategory};
+use limits::{WORKBOOK_TOO_LARGE, WorkbookLimit};
 use std::fmt;
 
 /// The most trainee rows one imported file may hold.
@@ -119,6 +121,20 @@ pub enum FileError {
     TooManyRows { limit: usize },
     #[error("第一个工作表的内容过多（超过 {limit} 个单元格）：请删除花名册以外的行和列后再上传")]
     TooManyCells { limit: usize },
+    /// The workbook expands beyond one of the limits of [`limits`]; nothing of it was decoded.
+    #[error("{0}")]
+    TooLarge(WorkbookLimit),
+}
+
+impl FileError {
+    /// The stable code of a refusal that has one of its own (a workbook over a size limit:
+    /// [`WORKBOOK_TOO_LARGE`]); callers answer their generic code for the others.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            FileError::TooLarge(_) => Some(WORKBOOK_TOO_LARGE),
+            _ => None,
+        }
+    }
 }
 
 impl RosterColumn {

@@ -1,6 +1,8 @@
 //! Reading the first worksheet of an uploaded .xlsx into rows of non-blank cells, streaming and
-//! with limits, so a hostile or oversized file costs bounded memory and time.
+//! with limits, so a hostile or oversized file costs bounded memory and time: the workbook is
+//! first measured by `limits.rs`, then its first sheet is streamed under row and cell caps.
 
+use super::limits::{Refusal, check_workbook};
 use super::{FileError, MAX_ROSTER_ROWS};
 use calamine::{DataRef, Reader, Xlsx};
 use std::io::Cursor;
@@ -52,6 +54,11 @@ pub(crate) fn read_first_sheet(bytes: &[u8]) -> Result<Vec<SheetRow>, FileError>
     if !bytes.starts_with(b"PK") {
         return Err(FileError::NotXlsx);
     }
+    check_workbook(bytes).map_err(|refusal| match refusal {
+        Refusal::TooLarge(limit) => FileError::TooLarge(limit),
+        Refusal::NotZip => FileError::NotXlsx,
+        Refusal::Unreadable => FileError::Unreadable,
+    })?;
     let mut workbook: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| FileError::NotXlsx)?;
     let first = workbook

@@ -2,6 +2,7 @@
 //! answered with the field at fault, scope, quota, enrolment all or nothing, activation, and
 //! personal data that never reaches the database in the clear.
 
+use crate::bombs;
 use crate::helpers::{TEST_PASSWORD, TestApp};
 use dte_domain::Role;
 use reqwest::Method;
@@ -13,6 +14,7 @@ both_backends!(
     approval_beyond_the_remaining_quota_is_refused,
     enrolment_decides_eligibility_and_a_trainee_activates_their_account,
     a_roster_with_one_bad_row_writes_nothing_and_names_the_row,
+    a_roster_bomb_is_refused_with_the_limit_it_exceeds,
     personal_data_is_encrypted_at_rest_and_revealed_only_audited,
 );
 
@@ -485,6 +487,14 @@ async fn enrolment_decides_eligibility_and_a_trainee_activates_their_account(app
         upload(b"hello".to_vec(), "proof").await.unwrap().status(),
         422
     );
+    // Issue 15 item 1: a photo whose header claims 100000 × 100000 pixels is refused.
+    let refused: Value = upload(bombs::png_bomb(), "photo")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refused["error"]["code"], "image_too_large", "{refused}");
     // A 4 MB scan is within the 5 MB limit; 6 MB is refused before it is stored.
     let mut scan = b"%PDF-1.7\n".to_vec();
     scan.resize(4 * 1024 * 1024, b' ');
@@ -706,6 +716,80 @@ async fn a_roster_with_one_bad_row_writes_nothing_and_names_the_row(app: TestApp
         calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(std::io::Cursor::new(template))
             .is_ok()
     );
+}
+
+/// Issue 15 item 1: a roster of a few hundred kilobytes whose shared strings expand to 300 MB
+/// is refused from its zip headers with the limit it exceeds, and nothing is written.
+async fn a_roster_bomb_is_refused_with_the_limit_it_exceeds(app: TestApp) {
+    let cast = cast(&app).await;
+    let id = approved_class(&app, &cast).await;
+    let rows = [[
+        "周一".to_owned(),
+        id_number(1),
+        "13900000001".to_owned(),
+        "在岗".to_owned(),
+        "大连某公司".to_owned(),
+    ]];
+    let bomb = bombs::xlsx_bomb(&roster_workbook(&rows));
+    let answer = bombs::send_bomb(
+        &app,
+        Method::POST,
+        &format!("/api/v1/classes/{id}/roster"),
+        &cast.institution,
+        bomb,
+    )
+    .await;
+    bombs::assert_refused(&answer, "workbook_too_large", "32 MB");
+    assert_eq!(answer.1["error"]["field"], "file");
+    let (_, roster) = app
+        .send_json(
+            Method::GET,
+            &format!("/api/v1/classes/{id}/enrolments"),
+            &cast.institution,
+            None,
+        )
+        .await;
+    assert_eq!(roster["items"].as_array().unwrap().len(), 0);
+}
+
+/// Issue 15 item 1: while the server answers the roster bomb, this process's peak resident
+/// memory (VmHWM, the high-water mark of VmRSS) stays under 300 MB. It runs the probe below in
+/// a process of its own, so that no other test's memory counts.
+#[test]
+fn the_roster_bomb_leaves_resident_memory_under_300_mb() {
+    bombs::run_alone("classes::roster_bomb_memory_probe");
+}
+
+/// The probe: a whole server (SQLite) in this process answering the roster bomb.
+#[tokio::test]
+#[ignore = "run alone by the_roster_bomb_leaves_resident_memory_under_300_mb"]
+async fn roster_bomb_memory_probe() {
+    let app = crate::helpers::spawn_app(dte_store::Backend::Sqlite)
+        .await
+        .unwrap();
+    let cast = cast(&app).await;
+    let id = approved_class(&app, &cast).await;
+    let rows = [[
+        "周一".to_owned(),
+        id_number(1),
+        "13900000001".to_owned(),
+        "在岗".to_owned(),
+        "大连某公司".to_owned(),
+    ]];
+    let bomb = bombs::xlsx_bomb(&roster_workbook(&rows));
+    let (before, _) = bombs::resident_kb();
+    let answer = bombs::send_bomb(
+        &app,
+        Method::POST,
+        &format!("/api/v1/classes/{id}/roster"),
+        &cast.institution,
+        bomb,
+    )
+    .await;
+    let (peak, now) = bombs::resident_kb();
+    println!("resident memory: peak {peak} kB (before the upload {before} kB), now {now} kB");
+    bombs::assert_refused(&answer, "workbook_too_large", "32 MB");
+    assert!(peak < 300 * 1024, "peak resident memory {peak} kB");
 }
 
 /// The accounts issue, item 4: no plaintext ID number or phone in the database; a full view

@@ -18,6 +18,7 @@ both_backends!(
     exam_plans_are_proposed_agreed_scored_and_certified_on_pages,
     an_exam_plan_goes_from_proposal_to_scores_with_each_refusal_named,
     a_trainee_sees_their_continuing_education_hours_per_year,
+    a_score_sheet_bomb_is_refused_with_the_limit_it_exceeds,
 );
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -177,6 +178,63 @@ async fn listed_evaluator(app: &TestApp) -> String {
     };
     store.create_user(&user, test_now()).await.unwrap();
     app.own_token("cesi").await
+}
+
+/// Issue 15 item 1: a score sheet whose shared strings expand to 300 MB is refused from its
+/// zip headers with the limit it exceeds, and no score is entered.
+async fn a_score_sheet_bomb_is_refused_with_the_limit_it_exceeds(app: TestApp) {
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    let institution = app.own_token("dlut").await;
+    let evaluator = listed_evaluator(&app).await;
+    let cesi = app
+        .database
+        .store
+        .institution_id_by_name("工业和信息化部电子工业标准化研究院")
+        .await
+        .unwrap()
+        .unwrap();
+    let finished = class(&app, ClassStatus::Finished).await;
+    trainees_with_certificates(&app, finished).await;
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/exam-plans",
+            &institution,
+            Some(json!({"class_id": finished, "evaluation_institution_id": cesi, "exam_date": "2026-11-27"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    let (status, sheet) = app
+        .get_bytes(&format!("/api/v1/exam-plans/{id}/scores.xlsx"), &evaluator)
+        .await;
+    assert_eq!(status, 200);
+    let answer = crate::bombs::send_bomb(
+        &app,
+        Method::POST,
+        &format!("/api/v1/exam-plans/{id}/scores.xlsx"),
+        &evaluator,
+        crate::bombs::xlsx_bomb(&sheet),
+    )
+    .await;
+    crate::bombs::assert_refused(&answer, "workbook_too_large", "32 MB");
+    assert!(
+        answer.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("成绩单"),
+        "{}",
+        answer.1
+    );
+    let (_, plan) = app
+        .send_json(
+            Method::GET,
+            &format!("/api/v1/exam-plans/{id}"),
+            &evaluator,
+            None,
+        )
+        .await;
+    assert_eq!(plan["status"], "proposed", "{plan}");
 }
 
 async fn an_exam_plan_goes_from_proposal_to_scores_with_each_refusal_named(app: TestApp) {

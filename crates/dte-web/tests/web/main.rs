@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod api;
 mod attendance;
+mod bombs;
 mod browser;
 mod certificates;
 mod class_pages;
