@@ -82,7 +82,7 @@ pub async fn check_credentials(
     let address_subject = principal
         .address
         .map(|address| format!("address:{address}"));
-    let attempt = || audit::Event::success("session.create", "user", username);
+    let attempt = || audit::Event::attempt("session.create", username);
     refuse_when_locked(
         context,
         principal,
@@ -90,7 +90,6 @@ pub async fn check_credentials(
             subject: &user_subject,
             since: window_start,
             limit: lockout.account_failures,
-            username,
             event: attempt(),
             message: "该账号连续登录失败次数过多，已临时锁定，请 15 分钟后再试或联系管理员",
         },
@@ -104,7 +103,6 @@ pub async fn check_credentials(
                 subject,
                 since: window_start,
                 limit: lockout.address_failures,
-                username,
                 event: attempt(),
                 message: "本地址登录失败次数过多，已临时限制，请 15 分钟后再试",
             },
@@ -133,10 +131,9 @@ pub async fn check_credentials(
             if let Some(subject) = &address_subject {
                 context.store.record_sign_in_failure(subject, now).await?;
             }
-            audit::record_as(
+            audit::record(
                 context,
                 principal,
-                Some(username),
                 attempt().with_outcome(AuditOutcome::Failed),
             )
             .await?;
@@ -245,7 +242,6 @@ struct Throttle<'a> {
     subject: &'a str,
     since: DateTime<Utc>,
     limit: u32,
-    username: &'a str,
     /// The attempt's audit entry, recorded as denied when the limit is reached.
     event: audit::Event<'a>,
     message: &'a str,
@@ -265,10 +261,9 @@ async fn refuse_when_locked(
     if failures < throttle.limit {
         return Ok(());
     }
-    audit::record_as(
+    audit::record(
         context,
         principal,
-        Some(throttle.username),
         throttle.event.with_outcome(AuditOutcome::Denied),
     )
     .await?;
@@ -296,7 +291,7 @@ pub async fn activate(
     let lockout = context.accounts.lockout;
     let window_start = now - Duration::seconds(lockout.window_seconds);
     let subject = format!("activation:{username}");
-    let attempt = || audit::Event::success("user.activate", "user", username);
+    let attempt = || audit::Event::attempt("user.activate", username);
     refuse_when_locked(
         context,
         principal,
@@ -304,12 +299,29 @@ pub async fn activate(
             subject: &subject,
             since: window_start,
             limit: lockout.account_failures,
-            username,
             event: attempt(),
             message: "激活失败次数过多，请 15 分钟后再试",
         },
     )
     .await?;
+    // Ever-new usernames from one address are throttled too (issue 15 item 5).
+    let address_subject = principal
+        .address
+        .map(|address| format!("activation-address:{address}"));
+    if let Some(subject) = &address_subject {
+        refuse_when_locked(
+            context,
+            principal,
+            Throttle {
+                subject,
+                since: window_start,
+                limit: lockout.address_failures,
+                event: attempt(),
+                message: "本地址激活失败次数过多，已临时限制，请 15 分钟后再试",
+            },
+        )
+        .await?;
+    }
     let pending = context.store.pending_activation(username).await?;
     let typed = context.keyring.activation_code_digest(code);
     let valid = match (&pending, &typed) {
@@ -320,10 +332,12 @@ pub async fn activate(
     };
     let Some((user_id, _, _)) = pending.filter(|_| valid) else {
         context.store.record_sign_in_failure(&subject, now).await?;
-        audit::record_as(
+        if let Some(subject) = &address_subject {
+            context.store.record_sign_in_failure(subject, now).await?;
+        }
+        audit::record(
             context,
             principal,
-            Some(username),
             attempt().with_outcome(AuditOutcome::Failed),
         )
         .await?;

@@ -7,6 +7,9 @@ use crate::ServiceError;
 use dte_store::{AuditOutcome, NewAuditEntry};
 use serde_json::Value;
 
+/// How much of a submitted username an attempt's entry keeps.
+const SUBMITTED_USERNAME_MAX_CHARS: usize = 64;
+
 /// One event to record.
 #[derive(Debug)]
 pub struct Event<'a> {
@@ -27,6 +30,24 @@ impl<'a> Event<'a> {
             entity_id: Some(entity_id.into()),
             before: None,
             after: None,
+            outcome: AuditOutcome::Success,
+        }
+    }
+
+    /// An attempt by someone not signed in (a sign-in, an activation) on the account named
+    /// `submitted_username`. Its actor is anonymous: what was submitted is the entry's data,
+    /// never its actor, so a forged name cannot pose as someone (issue 15 item 5).
+    pub fn attempt(action: &'a str, submitted_username: &str) -> Event<'a> {
+        let submitted_username: String = submitted_username
+            .chars()
+            .take(SUBMITTED_USERNAME_MAX_CHARS)
+            .collect();
+        Event {
+            action,
+            entity: "user",
+            entity_id: Some(submitted_username.clone()),
+            before: None,
+            after: Some(serde_json::json!({ "submitted_username": submitted_username })),
             outcome: AuditOutcome::Success,
         }
     }
@@ -55,8 +76,9 @@ pub async fn record(
     record_as(context, principal, None, event).await
 }
 
-/// Appends an event, naming the actor explicitly when the caller is not signed in yet (a
-/// sign-in attempt names the account it tried).
+/// Appends an event, naming the actor explicitly when the caller has just proved who they
+/// are and is not signed in yet (the session a sign-in creates). An unproven attempt is
+/// recorded with [`record`] and [`Event::attempt`], as anonymous.
 pub async fn record_as(
     context: &Context,
     principal: &Principal,

@@ -34,9 +34,10 @@ pub mod online;
 
 pub use check_in::{
     Attempt, CHECK_IN_CLOSES_AFTER_START_MINUTES, CHECK_IN_OPENS_BEFORE_START_MINUTES,
-    CHECK_OUT_CLOSES_AFTER_END_MINUTES, CHECK_OUT_OPENS_BEFORE_END_MINUTES, CheckKind,
-    MAX_ACCURACY_ALLOWANCE_M, MAX_ACCURACY_M, Refusal, Timing, Verdict, Window,
-    counts_as_outside_fence, decide_check, fence_allowance_m,
+    CHECK_OUT_CLOSES_AFTER_END_MINUTES, CHECK_OUT_OPENS_BEFORE_END_MINUTES, CheckKind, CodeSlot,
+    MAX_ACCURACY_ALLOWANCE_M, MAX_ACCURACY_M, Refusal, Timing, Verdict, WRONG_CODES_PER_SESSION,
+    Window, counts_as_outside_fence, decide_check, decide_time_and_place, fence_allowance_m,
+    judge_code,
 };
 pub use correction::{
     CorrectionReason, CorrectionReasonError, CorrectionTooEarly, MAX_CORRECTION_REASON_CHARS,

@@ -2,7 +2,7 @@
 //! attendance, found by pure functions over facts the storage gathers (SPEC step 10; issue 5,
 //! item 6 "Risk flags").
 //!
-//! [`detect`] runs eight detectors over one [`Dataset`] and answers every [`Flag`]: its
+//! [`detect`] runs nine detectors over one [`Dataset`] and answers every [`Flag`]: its
 //! [`FlagKind`] (the stable codes of `GET /api/v1/flags`), the class it concerns and structured
 //! [`Evidence`] — the check-ins, persons, devices, sessions, distances and times involved — with
 //! a Chinese [`Evidence::summary`] a supervisor can act on. [`risk_scores`] sums
@@ -18,6 +18,7 @@
 //! - `many_corrections`: the institution corrected too many of a class's check-ins.
 //! - `missing_recording`: a session ended without its recording (全程录像) registered.
 //! - `hours_beyond_attendance`: more hours claimed for a person than they attended.
+//! - `code_guessing`: a trainee typed wrong classroom codes for one session again and again.
 //!
 //! Personal data: evidence names people by id and [`MaskedName`] only, never by full name or ID
 //! number. Time: "now" is [`Dataset::as_of`]; days are counted in China Standard Time (UTC+8,
@@ -30,6 +31,7 @@ mod device;
 mod evidence;
 mod facts;
 mod fence;
+mod guessing;
 mod hours;
 mod overlap;
 mod recording;
@@ -73,10 +75,11 @@ pub enum FlagKind {
     ManyCorrections,
     MissingRecording,
     HoursBeyondAttendance,
+    CodeGuessing,
 }
 
 impl FlagKind {
-    pub const ALL: [FlagKind; 8] = [
+    pub const ALL: [FlagKind; 9] = [
         FlagKind::SharedDevice,
         FlagKind::IdenticalCoordinates,
         FlagKind::ImpossibleTravel,
@@ -85,6 +88,7 @@ impl FlagKind {
         FlagKind::ManyCorrections,
         FlagKind::MissingRecording,
         FlagKind::HoursBeyondAttendance,
+        FlagKind::CodeGuessing,
     ];
 
     /// The stable code of the API.
@@ -98,6 +102,7 @@ impl FlagKind {
             FlagKind::ManyCorrections => "many_corrections",
             FlagKind::MissingRecording => "missing_recording",
             FlagKind::HoursBeyondAttendance => "hours_beyond_attendance",
+            FlagKind::CodeGuessing => "code_guessing",
         }
     }
 
@@ -112,12 +117,14 @@ impl FlagKind {
             FlagKind::ManyCorrections => "考勤更正过多",
             FlagKind::MissingRecording => "课次缺少录像",
             FlagKind::HoursBeyondAttendance => "申报学时超过出勤",
+            FlagKind::CodeGuessing => "反复输错课堂码",
         }
     }
 
     /// What one flag of this kind adds to its class's risk score: 5 for patterns that show
     /// fraud directly (someone else checked in, a faked location, hours paid but not attended),
-    /// 4 for what a person cannot do (be in two places), 3 for corrections piling up (the
+    /// 4 for what a person cannot do (be in two places) or would not do in a classroom (try
+    /// code after code), 3 for corrections piling up (the
     /// institution's word replacing the phone's), 2 for what often has an innocent cause (a
     /// trainee trying from the street, a recording uploaded late).
     pub fn weight(self) -> u32 {
@@ -125,7 +132,9 @@ impl FlagKind {
             FlagKind::SharedDevice
             | FlagKind::IdenticalCoordinates
             | FlagKind::HoursBeyondAttendance => 5,
-            FlagKind::ImpossibleTravel | FlagKind::OverlappingSessions => 4,
+            FlagKind::ImpossibleTravel | FlagKind::OverlappingSessions | FlagKind::CodeGuessing => {
+                4
+            }
             FlagKind::ManyCorrections => 3,
             FlagKind::OutsideFence | FlagKind::MissingRecording => 2,
         }
@@ -151,6 +160,7 @@ pub fn detect(dataset: &Dataset, thresholds: &Thresholds) -> Vec<Flag> {
     flags.extend(corrections::many_corrections(dataset, &people, thresholds));
     flags.extend(recording::missing_recordings(dataset, thresholds));
     flags.extend(hours::hours_beyond_attendance(dataset, &people, thresholds));
+    flags.extend(guessing::code_guessing(dataset, &people, thresholds));
     flags.sort_by(Flag::order);
     flags
 }

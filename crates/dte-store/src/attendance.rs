@@ -111,6 +111,50 @@ impl Store {
         Ok(record.map(SessionRow::from))
     }
 
+    /// Takes one of a trainee's `limit` classroom-code slots for a session, atomically: true
+    /// when a slot was free (the code may be judged), false when all are used by wrong codes
+    /// (or held by codes being judged at this moment). Concurrent attempts never take more
+    /// than `limit` slots.
+    pub async fn reserve_code_attempt(
+        &self,
+        session_id: i64,
+        person_id: i64,
+        limit: u32,
+    ) -> Result<bool, StoreError> {
+        let taken: Option<i32> = with_db!(self, pool => sqlx::query_scalar(
+            "INSERT INTO check_code_attempts (session_id, person_id, wrong_codes)
+             SELECT $1, $2, 1 WHERE $3 > 0
+             ON CONFLICT (session_id, person_id) DO UPDATE
+                SET wrong_codes = check_code_attempts.wrong_codes + 1
+                WHERE check_code_attempts.wrong_codes < $3
+             RETURNING wrong_codes"
+        )
+        .bind(session_id)
+        .bind(person_id)
+        .bind(i64::from(limit))
+        .fetch_optional(pool)
+        .await)?;
+        Ok(taken.is_some())
+    }
+
+    /// Gives back the slot a right code held ([`Store::reserve_code_attempt`]).
+    pub async fn release_code_attempt(
+        &self,
+        session_id: i64,
+        person_id: i64,
+    ) -> Result<(), StoreError> {
+        with_db!(self, pool => sqlx::query(
+            "UPDATE check_code_attempts SET wrong_codes = wrong_codes - 1
+             WHERE session_id = $1 AND person_id = $2 AND wrong_codes > 0"
+        )
+        .bind(session_id)
+        .bind(person_id)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
     /// The envelope of a session's code secret, if one was made (a read: the check-in path
     /// calls it for every attempt).
     pub async fn session_secret(&self, session_id: i64) -> Result<Option<String>, StoreError> {

@@ -187,7 +187,7 @@ impl Store {
         .await)?;
         let check_ins: Vec<CheckInRow> = with_db!(self, pool => sqlx::query_as(
             "SELECT k.id, k.class_id, k.session_id, k.person_id, k.at, k.kind, k.lat, k.lon,
-                    k.accuracy_m, k.device_id, k.distance_outside_m, k.accepted
+                    k.accuracy_m, k.device_id, k.distance_outside_m, k.accepted, k.refusal
              FROM check_ins k JOIN class_sessions s ON s.id = k.session_id
              WHERE s.session_date >= $1 AND s.session_date <= $2
              ORDER BY k.id"
@@ -312,6 +312,7 @@ struct CheckInRow {
     device_id: String,
     distance_outside_m: f64,
     accepted: bool,
+    refusal: Option<String>,
 }
 
 impl TryFrom<CheckInRow> for CheckInFact {
@@ -343,6 +344,11 @@ impl TryFrom<CheckInRow> for CheckInFact {
             distance_outside_fence_m: row.distance_outside_m,
             allowance_m: fence_allowance_m(row.accuracy_m),
             accepted: row.accepted,
+            wrong_code: row.refusal.as_deref().is_some_and(|refusal| {
+                refusal
+                    .split(',')
+                    .any(|code| matches!(code, "code_expired" | "check_in_locked"))
+            }),
             corrected: false,
         })
     }

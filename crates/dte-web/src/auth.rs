@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::error::AppError;
 use axum::extract::{ConnectInfo, Request};
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Duration;
@@ -114,8 +114,17 @@ pub async fn identify(
             caller.token_digest = Some(digest);
         }
     }
+    let signed_in = caller.session.is_some();
     request.extensions_mut().insert(caller);
-    Ok(next.run(request).await)
+    let mut response = next.run(request).await;
+    // What a signed-in person sees is theirs: no shared or browser cache keeps it (issue 15
+    // item 7). Answers that say how they may be cached (public catalogs, assets) keep that.
+    if signed_in && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
 }
 
 /// Whether a request changes state (and so needs CSRF protection when cookie-authenticated).

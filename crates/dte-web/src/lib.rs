@@ -14,12 +14,14 @@ mod guard;
 mod pages;
 pub mod rate_limit;
 mod router;
+pub mod serve;
 mod wire;
 
 pub use api::openapi::ApiDoc;
 pub use cached::CatalogCache;
 pub use dte_app::{Clock, shanghai_today};
 pub use router::{Permission, RouteInfo, app, routes};
+pub use serve::{ConnectionLimits, serve, serve_with};
 
 use std::sync::Arc;
 
@@ -52,17 +54,4 @@ impl std::fmt::Debug for AppState {
             .field("context", &self.context)
             .finish_non_exhaustive()
     }
-}
-
-/// Serves the app on an already bound listener until `shutdown` resolves, then finishes the
-/// requests in flight.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
 }

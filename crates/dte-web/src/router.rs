@@ -283,6 +283,32 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id)
         }))
         .layer(SetRequestIdLayer::new(request_id, NextRequestId::default()))
+        .layer(axum::middleware::map_request(drop_malformed_request_id))
+}
+
+/// The longest request id a client may bring; a longer or ill-formed one is replaced.
+const REQUEST_ID_MAX_LEN: usize = 64;
+
+/// A client's `X-Request-Id` is kept (echoed, logged, stored in the audit log) only when it is
+/// 1 to 64 letters, digits, `-`, `_` or `.`; anything else is dropped so that DTE makes one.
+async fn drop_malformed_request_id(mut request: axum::extract::Request) -> axum::extract::Request {
+    let well_formed = request
+        .headers()
+        .get_all("x-request-id")
+        .iter()
+        .map(|value| well_formed_request_id(value.as_bytes()))
+        .collect::<Vec<_>>();
+    if well_formed != [true] {
+        request.headers_mut().remove("x-request-id");
+    }
+    request
+}
+
+fn well_formed_request_id(id: &[u8]) -> bool {
+    (1..=REQUEST_ID_MAX_LEN).contains(&id.len())
+        && id
+            .iter()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

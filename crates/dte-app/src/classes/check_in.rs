@@ -4,7 +4,7 @@
 //! `CheckInWriter`. Every attempt is kept; a retry with the same idempotency key is answered
 //! with what the first made, and the answer says plainly whether it counted.
 
-use super::{class_for, plan::FenceInput};
+use super::plan::FenceInput;
 use crate::Context;
 use crate::Principal;
 use crate::{Detail, ServiceError};
@@ -12,7 +12,10 @@ use chrono::{DateTime, Utc};
 use dte_crypto::SessionSecret;
 use dte_domain::Scope;
 use dte_domain::access::Action;
-use dte_domain::attendance::{Attempt, CheckKind, Timing, decide_check};
+use dte_domain::attendance::{
+    Attempt, CheckKind, CodeSlot, Timing, WRONG_CODES_PER_SESSION, decide_time_and_place,
+    judge_code,
+};
 use dte_domain::class::{ClassStatus, Delivery, SessionPlan};
 use dte_geo::LatLon;
 use dte_store::{CheckInOutcome, ClassRow, NewCheckIn, SessionRow};
@@ -77,19 +80,20 @@ pub async fn session_in_scope(
     principal: &Principal,
     session_id: i64,
 ) -> Result<(SessionRow, ClassRow), ServiceError> {
-    let not_found = || {
-        ServiceError::not_found(
-            "session_not_found",
-            format!("未找到编号为 {session_id} 的课次"),
-        )
-    };
+    let not_found = session_not_found;
     let session = context
         .store
         .session(session_id)
         .await?
         .ok_or_else(not_found)?;
-    let class = class_for(context, principal, session.class_id).await?;
+    let class = super::class_of_record(context, principal, session.class_id, not_found).await?;
     Ok((session, class))
+}
+
+/// The one answer for a session that does not exist or is not the principal's to see.
+/// It names no id and no class, so it is the same bytes for every session.
+pub fn session_not_found() -> ServiceError {
+    ServiceError::not_found("session_not_found", "未找到该课次，或您无权查看")
 }
 
 /// Opens a stored secret envelope.
@@ -210,7 +214,7 @@ pub async fn check_in(
         accuracy_m: request.accuracy_m,
         code_accepted,
     };
-    let decision = decide_check(&session_plan(&session), &fence, &attempt);
+    let decision = decide(context, &session, &fence, &attempt, person_id).await?;
     let record = NewCheckIn {
         session_id: session.id,
         class_id: class.id,
@@ -280,6 +284,41 @@ pub async fn check_in(
             "a refused record for an accepted attempt",
         )),
     }
+}
+
+/// `decide_time_and_place`, then, only when that passes, the code: each code judged takes one
+/// of the trainee's `WRONG_CODES_PER_SESSION` slots for the session (atomically in the store,
+/// so concurrent guesses cannot exceed it) and a right code gives it back (issue 15 item 2).
+async fn decide(
+    context: &Context,
+    session: &SessionRow,
+    fence: &dte_geo::Fence,
+    attempt: &Attempt,
+    person_id: i64,
+) -> Result<
+    Result<dte_domain::attendance::Verdict, Vec<dte_domain::attendance::Refusal>>,
+    ServiceError,
+> {
+    let verdict = match decide_time_and_place(&session_plan(session), fence, attempt) {
+        Ok(verdict) => verdict,
+        Err(refusals) => return Ok(Err(refusals)),
+    };
+    let slot = if context
+        .store
+        .reserve_code_attempt(session.id, person_id, WRONG_CODES_PER_SESSION)
+        .await?
+    {
+        CodeSlot::Free
+    } else {
+        CodeSlot::Exhausted
+    };
+    if slot == CodeSlot::Free && attempt.code_accepted {
+        context
+            .store
+            .release_code_attempt(session.id, person_id)
+            .await?;
+    }
+    Ok(judge_code(attempt.kind, slot, attempt.code_accepted).map(|()| verdict))
 }
 
 /// One of the trainee's sessions today, with their accepted check-in and check-out.

@@ -66,6 +66,22 @@ pub async fn class_for(
     }
 }
 
+/// The class a record (a session, a recording, an enrolment) belongs to, if the principal's
+/// scope holds it; otherwise the record's own `not_found`, the very answer a missing id gets,
+/// so the answer cannot tell "not yours" from "does not exist" (issue 15 item 4). The
+/// refusal is still audited as `access.denied`.
+pub async fn class_of_record(
+    context: &Context,
+    principal: &Principal,
+    class_id: i64,
+    not_found: impl FnOnce() -> ServiceError,
+) -> Result<ClassRow, ServiceError> {
+    match class_for(context, principal, class_id).await {
+        Err(error) if error.kind == crate::ErrorKind::NotFound => Err(not_found()),
+        other => other,
+    }
+}
+
 /// The class, if the principal's scope holds it and `access::authorize` lets them take
 /// `action` on it (the institution running it, for its enrolment, completion and certificates).
 pub async fn class_for_action(

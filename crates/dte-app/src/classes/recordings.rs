@@ -546,10 +546,10 @@ pub async fn recording_file(
     download: bool,
     range: Option<&str>,
 ) -> Result<StoredFile, ServiceError> {
-    let not_found =
-        || ServiceError::not_found("recording_not_found", format!("未找到编号为 {id} 的录像"));
+    // One answer, naming no id or class, for a recording missing or out of scope.
+    let not_found = || ServiceError::not_found("recording_not_found", "未找到该录像，或您无权查看");
     let recording = context.store.recording(id).await?.ok_or_else(not_found)?;
-    class_for(context, principal, recording.class_id).await?;
+    super::class_of_record(context, principal, recording.class_id, not_found).await?;
     let RecordingSource::File(relative) = &recording.source else {
         return Err(ServiceError::conflict(
             "recording_external",
@@ -596,10 +596,7 @@ pub async fn material_file(
     if let Some(dte_domain::Scope::Person(person_id)) = principal.user().map(|user| user.scope())
         && !context.store.actively_enrolled(class.id, person_id).await?
     {
-        return Err(ServiceError::not_found(
-            "not_enrolled",
-            "您未在该班期中学习",
-        ));
+        return Err(super::check_in::session_not_found());
     }
     let material =
         context.store.material(session.id).await?.ok_or_else(|| {

@@ -41,6 +41,14 @@ pub const MAX_ACCURACY_M: f64 = 200.0;
 /// a fence by more than 100 m.
 pub const MAX_ACCURACY_ALLOWANCE_M: f64 = 100.0;
 
+/// How many wrong classroom codes a trainee may type for one session (issue 15 item 2). With
+/// two valid codes of a million at any moment, five guesses give one chance in 100,000; a
+/// typo or a code that rotated while being typed is forgiven four times. After the fifth
+/// wrong code the session takes no more attempts from that trainee: if they were there, the
+/// institution corrects the attendance with a reason (and three wrong codes already raise
+/// the `code_guessing` flag).
+pub const WRONG_CODES_PER_SESSION: u32 = 5;
+
 /// Checking in at the start of a session or out at its end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CheckKind {
@@ -121,16 +129,56 @@ pub enum Refusal {
         distance_m: f64,
         accuracy_m: f64,
     },
-    /// The classroom code was wrong or older than the previous one.
+    /// The classroom code was wrong or older than the previous one (one answer for both).
     CodeExpired { kind: CheckKind },
+    /// The trainee has typed [`WRONG_CODES_PER_SESSION`] wrong codes for this session: the
+    /// attempt is refused without judging its code.
+    CodeAttemptsExhausted { kind: CheckKind },
 }
 
 /// Decides an attempt to check in or out of `session`, whose class has `fence`.
 ///
-/// Every refusal is given, in the order window, accuracy, fence, code. An accuracy too poor
-/// to trust hides the fence refusal: the position is then too vague to say how far away the
-/// trainee is. An online session is refused for that alone.
+/// Every refusal of time and place is given, in the order window, accuracy, fence. The code
+/// is judged only when time and place pass: an answer that listed the code beside a fence
+/// refusal would tell someone away from the classroom whether a guessed code was right
+/// (issue 15 item 2). An accuracy too poor to trust hides the fence refusal: the position is
+/// then too vague to say how far away the trainee is. An online session is refused for that
+/// alone.
 pub fn decide_check(
+    session: &SessionPlan,
+    fence: &Fence,
+    attempt: &Attempt,
+) -> Result<Verdict, Vec<Refusal>> {
+    let verdict = decide_time_and_place(session, fence, attempt)?;
+    judge_code(attempt.kind, CodeSlot::Free, attempt.code_accepted)?;
+    Ok(verdict)
+}
+
+/// Whether a code may still be judged for this trainee and session: a slot of the
+/// [`WRONG_CODES_PER_SESSION`] was free, or all are used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeSlot {
+    Free,
+    Exhausted,
+}
+
+/// The code's part of the decision, once time and place have passed: with every slot used
+/// the attempt is refused without judging the code; otherwise a wrong or stale code is
+/// refused, always with the same answer.
+pub fn judge_code(
+    kind: CheckKind,
+    slot: CodeSlot,
+    code_accepted: bool,
+) -> Result<(), Vec<Refusal>> {
+    match (slot, code_accepted) {
+        (CodeSlot::Exhausted, _) => Err(vec![Refusal::CodeAttemptsExhausted { kind }]),
+        (CodeSlot::Free, true) => Ok(()),
+        (CodeSlot::Free, false) => Err(vec![Refusal::CodeExpired { kind }]),
+    }
+}
+
+/// The time and place part of [`decide_check`], without the code.
+pub fn decide_time_and_place(
     session: &SessionPlan,
     fence: &Fence,
     attempt: &Attempt,
@@ -169,10 +217,6 @@ pub fn decide_check(
             distance_m,
             accuracy_m,
         });
-    }
-
-    if !attempt.code_accepted {
-        refusals.push(Refusal::CodeExpired { kind });
     }
 
     if !refusals.is_empty() {
@@ -271,6 +315,7 @@ impl Refusal {
             Refusal::AccuracyTooPoor { .. } => "accuracy_too_poor",
             Refusal::OutsideFence { .. } => "outside_fence",
             Refusal::CodeExpired { .. } => "code_expired",
+            Refusal::CodeAttemptsExhausted { .. } => "check_in_locked",
         }
     }
 
@@ -321,6 +366,10 @@ impl Refusal {
             ),
             Refusal::CodeExpired { kind } => format!(
                 "课堂{}码不正确或已过期，请输入教室屏幕上当前显示的 6 位数字",
+                kind.label()
+            ),
+            Refusal::CodeAttemptsExhausted { kind } => format!(
+                "本课次课堂码已输错 {WRONG_CODES_PER_SESSION} 次，不能再{}；如您在现场，请联系培训机构更正考勤",
                 kind.label()
             ),
         }

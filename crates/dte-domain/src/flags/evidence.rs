@@ -68,6 +68,14 @@ pub enum Evidence {
         claimed_hours: u32,
         attended_hours: u32,
     },
+    /// `code_guessing`: a trainee's refused attempts at one session with a wrong code (or
+    /// after the session's code slots were used up).
+    CodeGuessing {
+        person: PersonRef,
+        session_id: i64,
+        /// The refused attempts, in time order.
+        attempts: Vec<CheckInRef>,
+    },
 }
 
 /// A person as evidence names them.
@@ -146,6 +154,7 @@ impl Evidence {
             Evidence::ManyCorrections { .. } => FlagKind::ManyCorrections,
             Evidence::MissingRecording { .. } => FlagKind::MissingRecording,
             Evidence::HoursBeyondAttendance { .. } => FlagKind::HoursBeyondAttendance,
+            Evidence::CodeGuessing { .. } => FlagKind::CodeGuessing,
         }
     }
 
@@ -177,6 +186,9 @@ impl Evidence {
             Evidence::ManyCorrections { .. } => (vec![6], ""),
             Evidence::MissingRecording { session } => (vec![7, session.id], ""),
             Evidence::HoursBeyondAttendance { person, .. } => (vec![8, person.id], ""),
+            Evidence::CodeGuessing {
+                person, session_id, ..
+            } => (vec![9, person.id, *session_id], ""),
         }
     }
 }

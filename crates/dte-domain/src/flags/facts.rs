@@ -75,6 +75,9 @@ pub struct CheckInFact {
     pub allowance_m: f64,
     /// The record counts as attendance.
     pub accepted: bool,
+    /// A refused attempt whose classroom code was wrong, or that came after the session's
+    /// code slots were used up (`code_expired`, `check_in_locked`).
+    pub wrong_code: bool,
     /// The institution entered or changed the record (补签/更正): it is the institution's word,
     /// not a phone's reading, so the device, coordinate and travel detectors skip it.
     pub corrected: bool,

@@ -147,6 +147,19 @@ impl Evidence {
                 attended_hours,
                 claimed_hours.saturating_sub(*attended_hours)
             ),
+            Evidence::CodeGuessing {
+                person,
+                session_id,
+                attempts,
+            } => match (attempts.first(), attempts.last()) {
+                (Some(first), Some(last)) => format!(
+                    "学员 {person} 在课次 #{session_id} 输错课堂码 {} 次（{}–{}），疑似猜码签到",
+                    attempts.len(),
+                    shanghai_local(first.at).format("%Y-%m-%d %H:%M:%S"),
+                    shanghai_local(last.at).format("%H:%M:%S"),
+                ),
+                _ => format!("学员 {person} 在课次 #{session_id} 反复输错课堂码"),
+            },
         }
     }
 }

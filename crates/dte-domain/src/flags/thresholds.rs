@@ -31,6 +31,8 @@ pub struct Thresholds {
     pub recording_grace_hours: i64,
     /// Claimed hours exceed attended hours by more than this many class hours.
     pub hours_tolerance: u32,
+    /// A trainee is guessing codes with at least this many wrong codes for one session.
+    pub code_guessing_attempts: usize,
 }
 
 impl Thresholds {
@@ -62,6 +64,10 @@ impl Thresholds {
     ///   day every session must have one (全程录像).
     /// - `hours_tolerance: 0` — the ledger counts whole class hours, so there is no rounding to
     ///   absorb: a claim is never owed more than the ledger says.
+    /// - `code_guessing_attempts: 3` — one wrong code is a typo, a second may be a code that
+    ///   rotated while it was typed; a third, for the same session, is trying codes (issue 15
+    ///   item 2; the session closes to the trainee at the fifth,
+    ///   `attendance::WRONG_CODES_PER_SESSION`).
     pub const DEFAULT: Thresholds = Thresholds {
         shared_device_persons: 2,
         identical_position_persons: 3,
@@ -76,6 +82,7 @@ impl Thresholds {
         corrections_count_max: 30,
         recording_grace_hours: 24,
         hours_tolerance: 0,
+        code_guessing_attempts: 3,
     };
 }
 

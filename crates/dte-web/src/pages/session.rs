@@ -155,13 +155,29 @@ pub async fn logout(
         .into_response())
 }
 
-/// Only local paths are followed after sign-in (no open redirect).
+/// Only local paths are followed after sign-in (no open redirect): `next` must be a path of
+/// this site with no control characters, spaces or backslashes, and what is followed is its
+/// parsed, normalised form (dot segments resolved), which must still be a local path.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
-        _ => String::new(),
+    let Some(path) = next else {
+        return String::new();
+    };
+    let suspicious = |c: char| c.is_control() || c.is_whitespace() || c == '\\';
+    if !path.starts_with('/') || path.starts_with("//") || path.chars().any(suspicious) {
+        return String::new();
+    }
+    let Ok(base) = url::Url::parse("http://dte.invalid/") else {
+        return String::new();
+    };
+    let Ok(parsed) = base.join(path) else {
+        return String::new();
+    };
+    if parsed.origin() != base.origin() || parsed.path().starts_with("//") {
+        return String::new();
+    }
+    match parsed.query() {
+        Some(query) => format!("{}?{query}", parsed.path()),
+        None => parsed.path().to_owned(),
     }
 }
 
@@ -174,5 +190,21 @@ mod tests {
         assert_eq!(super::safe_next(Some("//evil.example")), "");
         assert_eq!(super::safe_next(Some("https://evil.example")), "");
         assert_eq!(super::safe_next(Some("/\\evil")), "");
+    }
+
+    /// Issue 15 item 3: a tab, a line break or a dot segment cannot turn `next` into another
+    /// host; what is followed is the normalised path.
+    #[test]
+    fn next_with_control_characters_or_dot_segments_goes_to_the_workbench() {
+        assert_eq!(super::safe_next(Some("/\t/evil.example/path")), "");
+        assert_eq!(super::safe_next(Some("/\r\nSet-Cookie: x=1")), "");
+        assert_eq!(super::safe_next(Some("/ /evil.example")), "");
+        assert_eq!(super::safe_next(Some("/.//evil.example")), "");
+        assert_eq!(super::safe_next(Some("/a/../../evil")), "/evil");
+        assert_eq!(
+            super::safe_next(Some("/classes?year=2026")),
+            "/classes?year=2026"
+        );
+        assert_eq!(super::safe_next(None), "");
     }
 }

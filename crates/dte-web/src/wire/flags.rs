@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 pub struct FlagItem {
     /// One of `shared_device`, `identical_coordinates`, `impossible_travel`,
     /// `overlapping_sessions`, `outside_fence`, `many_corrections`, `missing_recording`,
-    /// `hours_beyond_attendance`.
+    /// `hours_beyond_attendance`, `code_guessing`.
     pub kind: &'static str,
     /// The kind in Chinese, e.g. 一机多人签到.
     pub label: &'static str,
@@ -130,6 +130,15 @@ impl From<&Evidence> for FlagEvidence {
             }
             Evidence::MissingRecording { session } => cited.session(session),
             Evidence::HoursBeyondAttendance { person, .. } => cited.person(person),
+            Evidence::CodeGuessing {
+                person,
+                session_id,
+                attempts,
+            } => {
+                cited.person(person);
+                cited.sessions.push(*session_id);
+                attempts.iter().for_each(|c| cited.check_in(c));
+            }
         }
         cited.persons.sort();
         cited.persons.dedup();

@@ -371,8 +371,25 @@ async fn sign_ins_and_refusals_are_audited_and_only_the_auditor_reads_the_log(ap
             .iter()
             .any(|entry| entry["action"] == action && entry["outcome"] == outcome)
     };
-    assert!(has("session.create", "failed"), "{log}");
     assert!(has("session.create", "success"), "{log}");
+    // The failed attempt was not proven to be dlut's: it is anonymous, naming the account it
+    // tried as its entity.
+    assert!(!has("session.create", "failed"), "{log}");
+    let (_, anonymous) = app
+        .send_json(
+            reqwest::Method::GET,
+            "/api/v1/audit?actor=anonymous&action=session.create",
+            &auditor,
+            None,
+        )
+        .await;
+    let attempt = anonymous["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["outcome"] == "failed" && entry["entity_id"] == "dlut")
+        .unwrap_or_else(|| panic!("no anonymous failed attempt on dlut in {anonymous}"));
+    assert_eq!(attempt["role"], "anonymous");
     assert!(has("access.denied", "denied"), "{log}");
     let denied = entries
         .iter()
@@ -385,4 +402,146 @@ async fn sign_ins_and_refusals_are_audited_and_only_the_auditor_reads_the_log(ap
         matches!(verification, dte_store::AuditVerification::Intact { .. }),
         "{verification:?}"
     );
+}
+
+both_backends!(an_activation_flood_from_one_address_is_throttled_and_recorded_as_anonymous);
+
+/// Issue 15 item 5: activation attempts with ever-new usernames from one address are
+/// throttled after the address's share of failures, and each is audited as anonymous with
+/// the submitted username as data — a forged `demo-province` is never an actor.
+async fn an_activation_flood_from_one_address_is_throttled_and_recorded_as_anonymous(app: TestApp) {
+    app.create_user(Role::ProvinceAdmin, "demo-province").await;
+    app.create_user(Role::Auditor, "auditor").await;
+    let limit = dte_domain::access::LockoutPolicy::DEFAULT.address_failures;
+    let attempt = |username: String| {
+        app.client
+            .post(format!("{}/api/v1/activation", app.address))
+            .json(&serde_json::json!({
+                "username": username, "code": "AAAA-AAAA", "password": "Trainee-Pass-2026!"
+            }))
+            .send()
+    };
+    for n in 0..limit {
+        let username = if n == 0 {
+            "demo-province".to_owned()
+        } else {
+            format!("nobody-{n}")
+        };
+        let status = attempt(username).await.unwrap().status();
+        assert_eq!(status, 422, "attempt {n} is refused as a wrong code");
+    }
+    let flooded = attempt("nobody-new".to_owned()).await.unwrap();
+    assert_eq!(flooded.status(), 429, "the address has used its share");
+    let body: serde_json::Value = flooded.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "locked", "{body}");
+
+    let auditor = app.token_for("auditor").await;
+    let (_, forged) = app
+        .send_json(
+            reqwest::Method::GET,
+            "/api/v1/audit?actor=demo-province",
+            &auditor,
+            None,
+        )
+        .await;
+    assert_eq!(forged["items"].as_array().unwrap().len(), 0, "{forged}");
+    let (_, attempts) = app
+        .send_json(
+            reqwest::Method::GET,
+            "/api/v1/audit?action=user.activate",
+            &auditor,
+            None,
+        )
+        .await;
+    let attempts = attempts["items"].as_array().unwrap();
+    assert_eq!(attempts.len() as u32, limit + 1, "{attempts:?}");
+    assert!(attempts.iter().all(|entry| entry["actor"] == "anonymous"));
+    let forged_attempt = attempts
+        .iter()
+        .find(|entry| entry["entity_id"] == "demo-province")
+        .expect("the forged attempt is kept");
+    assert!(
+        forged_attempt["after"]
+            .as_str()
+            .unwrap()
+            .contains("demo-province"),
+        "{forged_attempt}"
+    );
+}
+
+both_backends!(a_malformed_request_id_is_replaced_and_a_well_formed_one_kept);
+
+/// Issue 15 item 5: `X-Request-Id` is echoed and stored only when it is well formed and
+/// bounded; otherwise DTE makes its own.
+async fn a_malformed_request_id_is_replaced_and_a_well_formed_one_kept(app: TestApp) {
+    let echoed = |id: String| {
+        let request = app
+            .client
+            .get(format!("{}/healthz", app.address))
+            .header("x-request-id", id);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.headers()["x-request-id"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    assert_eq!(echoed("client-42.a_b".to_owned()).await, "client-42.a_b");
+    for forged in [
+        "47ea2fdf-4a000 forged <b>x</b>".to_owned(),
+        "a".repeat(65),
+        "id;drop".to_owned(),
+    ] {
+        let id = echoed(forged.clone()).await;
+        assert_ne!(id, forged);
+        assert!(
+            !id.is_empty()
+                && id.len() <= 64
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+            "{forged:?} was replaced by {id:?}"
+        );
+    }
+}
+
+both_backends!(personal_answers_and_signed_in_pages_are_not_stored_by_caches);
+
+/// Issue 15 item 7: every page and answer for a signed-in person carries
+/// `Cache-Control: no-store`; the public catalog stays cacheable.
+async fn personal_answers_and_signed_in_pages_are_not_stored_by_caches(app: TestApp) {
+    app.create_user(Role::ProvinceAdmin, "province").await;
+    let token = app.token_for("province").await;
+    let cache_control = |path: &'static str, token: Option<String>| {
+        let mut request = app.client.get(format!("{}{path}", app.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            response
+                .headers()
+                .get("cache-control")
+                .map(|value| value.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        }
+    };
+    for path in [
+        "/workbench",
+        "/api/v1/me",
+        "/api/v1/classes",
+        "/api/v1/certificates",
+        "/users",
+    ] {
+        assert_eq!(
+            cache_control(path, Some(token.clone())).await,
+            "no-store",
+            "{path}"
+        );
+    }
+    let catalog = cache_control("/api/v1/occupations", None).await;
+    assert!(catalog.starts_with("public"), "{catalog}");
 }

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 both_backends!(a_trainee_checks_in_once_inside_the_fence_with_the_classroom_code);
 both_backends!(corrections_need_the_institution_and_a_reason_and_count_in_the_ledger);
 both_backends!(every_check_in_refusal_says_why);
+both_backends!(after_five_wrong_codes_a_session_takes_no_more_attempts_and_is_flagged);
 both_backends!(a_session_still_ahead_cannot_be_corrected);
 both_backends!(the_live_view_counts_check_ins_and_marks_attempts_beyond_the_fence);
 both_backends!(the_check_in_pages_show_todays_session_and_the_classroom_code_as_qr);
@@ -825,13 +826,21 @@ async fn every_check_in_refusal_says_why(app: TestApp) {
         "{body}"
     );
     assert!(message.contains("线上"), "{message}");
-    // A trainee of another class: the session is not theirs to see.
+    // A trainee of another class: the session is not theirs to see, and the answer is the
+    // one a missing session gets (issue 15 item 4: it names no class).
     let (status, body) = send(now, outsider.clone(), attempt("in", 38.8801, &code, "r-4")).await;
+    let (_, missing) = send(
+        now + 1_000_000,
+        outsider.clone(),
+        attempt("in", 38.8801, &code, "r-5"),
+    )
+    .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (404, Some("class_not_found")),
+        (404, Some("session_not_found")),
         "{body}"
     );
+    assert_eq!(body, missing);
     // Broken requests name the field.
     for (field, patch) in [
         ("kind", json!({"kind": "sideways"})),
@@ -947,5 +956,145 @@ async fn the_live_view_counts_check_ins_and_marks_attempts_beyond_the_fence(app:
     assert!(
         !other.contains("人工智能 考勤测试班") && other.contains("今日没有课次"),
         "{other}"
+    );
+}
+
+/// Issue 15 item 2: a code is judged only at the venue in the window (a refusal of the place
+/// never says whether the code was right); each trainee gets WRONG_CODES_PER_SESSION wrong
+/// codes per session, even when the guesses arrive at once; after them even the right code
+/// is refused with `check_in_locked`, and the guessing is a `code_guessing` flag.
+async fn after_five_wrong_codes_a_session_takes_no_more_attempts_and_is_flagged(app: TestApp) {
+    let (session, [first, second]) = class_in_session(&app).await;
+    app.create_user(Role::TrainingInstitution, "dlut").await;
+    app.create_user(Role::ProvinceAdmin, "province").await;
+    let institution = app.own_token("dlut").await;
+    let province = app.own_token("province").await;
+    let first = app.own_token(&first).await;
+    let second = app.own_token(&second).await;
+    let (_, shown) = app
+        .send_json(
+            Method::GET,
+            &format!("/api/v1/sessions/{session}/code"),
+            &institution,
+            None,
+        )
+        .await;
+    let code = shown["code"].as_str().unwrap().to_owned();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let path = format!("/api/v1/sessions/{session}/check-ins");
+    let codes = |body: &Value| -> Vec<String> {
+        body["error"]["violations"]
+            .as_array()
+            .map(|violations| {
+                violations
+                    .iter()
+                    .map(|violation| violation["code"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Away from the venue a wrong and a right code get the same answer.
+    let mut away = Vec::new();
+    for (typed, key) in [(wrong, "away-1"), (code.as_str(), "away-2")] {
+        let (status, body) = app
+            .send_json(
+                Method::POST,
+                &path,
+                &first,
+                Some(attempt("in", 38.90, typed, key)),
+            )
+            .await;
+        assert_eq!(status, 422, "{body}");
+        away.push(codes(&body));
+    }
+    assert_eq!(away, [vec!["outside_fence"], vec!["outside_fence"]]);
+    // Ten wrong codes at once from the venue: five are judged, five refused without judging.
+    let limit = dte_domain::attendance::WRONG_CODES_PER_SESSION as usize;
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..2 * limit {
+        let request = reqwest::Client::new()
+            .post(format!("{}{path}", app.address))
+            .bearer_auth(&first)
+            .json(&attempt("in", 38.8801, wrong, &format!("guess-{n}")));
+        guesses.spawn(async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 422);
+            response.json::<Value>().await.unwrap()
+        });
+    }
+    let mut answers = std::collections::BTreeMap::<Vec<String>, usize>::new();
+    while let Some(body) = guesses.join_next().await {
+        *answers.entry(codes(&body.unwrap())).or_default() += 1;
+    }
+    assert_eq!(
+        answers,
+        [
+            (vec!["check_in_locked".to_owned()], limit),
+            (vec!["code_expired".to_owned()], limit)
+        ]
+        .into_iter()
+        .collect(),
+    );
+    // Now even the right code is refused, saying what to do.
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &path,
+            &first,
+            Some(attempt("in", 38.8801, &code, "late")),
+        )
+        .await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["check_in_locked".to_owned()])
+    );
+    let message = body["error"]["violations"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("已输错 5 次") && message.contains("更正"),
+        "{message}"
+    );
+    // Another trainee of the class is not affected; one typo is forgiven.
+    let (status, _) = app
+        .send_json(
+            Method::POST,
+            &path,
+            &second,
+            Some(attempt("in", 38.8801, wrong, "s-1")),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &path,
+            &second,
+            Some(attempt("in", 38.8801, &code, "s-2")),
+        )
+        .await;
+    assert_eq!(
+        (status, body["counted"].as_bool()),
+        (200, Some(true)),
+        "{body}"
+    );
+    // The guessing is a risk flag, citing the first trainee's eleven refused attempts.
+    let (status, flags) = app
+        .send_json(Method::GET, "/api/v1/flags", &province, None)
+        .await;
+    assert_eq!(status, 200, "{flags}");
+    let guessing: Vec<&Value> = flags["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|flag| flag["kind"] == "code_guessing")
+        .collect();
+    assert_eq!(guessing.len(), 1, "{flags}");
+    assert_eq!(guessing[0]["label"], "反复输错课堂码");
+    assert_eq!(
+        guessing[0]["evidence"]["check_ins"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2 * limit + 1,
+        "{flags}"
     );
 }

@@ -541,3 +541,46 @@ async fn a_trainees_pages_fit_a_390_px_phone_without_horizontal_scrolling() {
     }
     browser.client.clone().close().await.unwrap();
 }
+
+/// Issue 15 item 3: a `next` that a browser would read as another host (`/%09/host/path` is
+/// followed as `//host/path`) sends the person to the workbench after signing in, and a line
+/// break in `next` is not a server error.
+#[tokio::test]
+async fn sign_in_never_redirects_to_another_host() {
+    let app: TestApp = spawn_app(Backend::Sqlite).await.unwrap();
+    app.create_user(dte_domain::Role::ProvinceAdmin, "province-admin")
+        .await;
+    let (status, page) = app.get_text("/login?next=/%0D%0ASet-Cookie:%20x=1").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"name="next" value="""#), "{page}");
+    let Some(browser) = Browser::start(1280, 900).await else {
+        return;
+    };
+    let client = &browser.client;
+    let login = format!("{}/login?next=/%09/evil.example/path", app.address);
+    client.goto(&login).await.unwrap();
+    for (field, value) in [
+        ("username", "province-admin"),
+        ("password", crate::helpers::TEST_PASSWORD),
+    ] {
+        client
+            .find(Locator::Css(&format!("input[name={field}]")))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    client
+        .find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text_of(client, "#role").await;
+    let landed = client.current_url().await.unwrap();
+    assert_eq!(landed.host_str(), Some("127.0.0.1"), "{landed}");
+    assert_eq!(landed.path(), "/workbench", "{landed}");
+    browser.client.clone().close().await.unwrap();
+}

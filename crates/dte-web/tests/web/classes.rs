@@ -844,6 +844,17 @@ async fn personal_data_is_encrypted_at_rest_and_revealed_only_audited(app: TestA
         )
         .await;
     assert_eq!(full["id_number"].as_str(), Some(id_text.as_str()));
+    // Issue 15 item 7: the full numbers are kept by no cache.
+    let revealed = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/persons/{person}?reveal=true",
+            app.address
+        ))
+        .bearer_auth(&cast.city)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revealed.headers()["cache-control"], "no-store");
     let reveals = app
         .database
         .store
@@ -857,7 +868,7 @@ async fn personal_data_is_encrypted_at_rest_and_revealed_only_audited(app: TestA
         )
         .await
         .unwrap();
-    assert_eq!(reveals.len(), 1);
+    assert_eq!(reveals.len(), 2, "each reveal is audited");
     assert_eq!(reveals[0].actor_username, "dalian");
     app.create_user(Role::Auditor, "auditor").await;
     let auditor = app.own_token("auditor").await;

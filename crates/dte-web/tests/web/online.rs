@@ -807,6 +807,48 @@ async fn recordings_and_materials_are_refused_with_the_reason(app: TestApp) {
         .0,
         404
     );
+    // Issue 15 item 4: out of scope and missing answer the same bytes, for a recording and a
+    // session's material, for another institution and another class's trainee, so ids cannot
+    // be mapped across regions.
+    for (in_other_scope, missing) in [
+        (
+            format!("/api/v1/recordings/{id}/file"),
+            format!("/api/v1/recordings/{}/file", id + 1_000_000),
+        ),
+        (
+            format!("/api/v1/sessions/{}/material", fixture.sessions[0]),
+            format!(
+                "/api/v1/sessions/{}/material",
+                fixture.sessions[0] + 1_000_000
+            ),
+        ),
+    ] {
+        let out_of_scope = app.get_bytes(&in_other_scope, &other).await;
+        let absent = app.get_bytes(&missing, &other).await;
+        assert_eq!(out_of_scope.0, 404, "{in_other_scope}");
+        assert_eq!(
+            String::from_utf8_lossy(&out_of_scope.1),
+            String::from_utf8_lossy(&absent.1),
+            "{in_other_scope}"
+        );
+    }
+    let other_trainee = app.own_token("s-0").await;
+    let not_enrolled = app
+        .get_bytes(
+            &format!("/api/v1/sessions/{}/material", fixture.sessions[0]),
+            &other_trainee,
+        )
+        .await;
+    let absent = app
+        .get_bytes(
+            &format!(
+                "/api/v1/sessions/{}/material",
+                fixture.sessions[0] + 1_000_000
+            ),
+            &other_trainee,
+        )
+        .await;
+    assert_eq!((not_enrolled.0, &not_enrolled.1), (404, &absent.1));
     // Trainees do not list recordings.
     assert_eq!(
         app.send_json(

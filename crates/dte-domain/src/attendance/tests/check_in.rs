@@ -251,15 +251,41 @@ fn issue_5_a_wrong_or_expired_classroom_code_is_refused() {
     );
 }
 
+/// Issue 15 item 2: the code is judged only once time and place pass, so a refusal of the
+/// place never tells whether a guessed code was right.
 #[test]
-fn every_refusal_is_given_at_once_in_the_order_window_accuracy_fence_code() {
+fn every_refusal_of_time_and_place_is_given_at_once_and_the_code_only_after_them() {
     let mut everything_wrong = attempt(CheckKind::CheckIn, 9, 0, 0);
     everything_wrong.position = outside_by(800.0);
     everything_wrong.code_accepted = false;
-    let result = decide_check(&offline(), &fence(), &everything_wrong);
+    let wrong_code = decide_check(&offline(), &fence(), &everything_wrong);
+    assert_eq!(codes(&wrong_code), ["window_closed", "outside_fence"]);
+    everything_wrong.code_accepted = true;
+    let right_code = decide_check(&offline(), &fence(), &everything_wrong);
+    assert_eq!(right_code, wrong_code);
+}
+
+/// Issue 15 item 2: after WRONG_CODES_PER_SESSION wrong codes the attempt is refused without
+/// judging its code, a right code included; a free slot judges it.
+#[test]
+fn issue_15_with_every_code_slot_used_the_attempt_is_refused_without_judging_the_code() {
+    use crate::attendance::{CodeSlot, WRONG_CODES_PER_SESSION, judge_code};
+    assert_eq!(WRONG_CODES_PER_SESSION, 5);
+    let kind = CheckKind::CheckIn;
+    for right in [true, false] {
+        let refused = judge_code(kind, CodeSlot::Exhausted, right).unwrap_err();
+        assert_eq!(refused, [Refusal::CodeAttemptsExhausted { kind }]);
+        assert_eq!(refused[0].code(), "check_in_locked");
+        assert!(
+            refused[0].message().contains("已输错 5 次"),
+            "{}",
+            refused[0].message()
+        );
+    }
+    assert_eq!(judge_code(kind, CodeSlot::Free, true), Ok(()));
     assert_eq!(
-        codes(&result),
-        ["window_closed", "outside_fence", "code_expired"]
+        judge_code(kind, CodeSlot::Free, false),
+        Err(vec![Refusal::CodeExpired { kind }])
     );
 }
 
@@ -319,6 +345,7 @@ fn refusal_codes_are_stable_and_distinct_and_kinds_round_trip() {
             accuracy_m: 1.0,
         },
         Refusal::CodeExpired { kind },
+        Refusal::CodeAttemptsExhausted { kind },
     ];
     let codes: Vec<_> = all.iter().map(Refusal::code).collect();
     assert_eq!(
@@ -329,7 +356,8 @@ fn refusal_codes_are_stable_and_distinct_and_kinds_round_trip() {
             "window_closed",
             "accuracy_too_poor",
             "outside_fence",
-            "code_expired"
+            "code_expired",
+            "check_in_locked"
         ]
     );
     for kind in [CheckKind::CheckIn, CheckKind::CheckOut] {

@@ -263,3 +263,51 @@ fn every_pattern_at_once_gives_exactly_their_flags_in_order() {
     };
     assert_eq!(corrections.len(), 18, "the clean one, 16 planted and 117's");
 }
+
+/// Issue 15 item 2: three wrong classroom codes of one trainee for one session are
+/// `code_guessing`, citing the attempts; two (a typo and a code that rotated) are not.
+#[test]
+fn three_wrong_codes_for_one_session_are_code_guessing_and_two_are_not() {
+    let mut dataset = clean();
+    let wrong = |dataset: &mut Dataset, person_id: i64, minute: i64| {
+        let id = dataset.check_ins.len() as i64 + 1;
+        let mut attempt = reading(
+            id,
+            (CLASS, 702),
+            person_id,
+            china(12, 8, 0) + TimeDelta::minutes(minute),
+            CheckKind::CheckIn,
+            VENUE,
+            8.0,
+        );
+        attempt.accepted = false;
+        attempt.wrong_code = true;
+        dataset.check_ins.push(attempt);
+        id
+    };
+    let guesses: Vec<i64> = (0..3)
+        .map(|minute| wrong(&mut dataset, 110, minute))
+        .collect();
+    wrong(&mut dataset, 111, 0);
+    wrong(&mut dataset, 111, 1);
+    let flags = detect_default(&dataset);
+    assert_eq!(found(&flags), [(FlagKind::CodeGuessing, CLASS)]);
+    let Evidence::CodeGuessing {
+        person,
+        session_id,
+        attempts,
+    } = &flags[0].evidence
+    else {
+        panic!("{flags:?}");
+    };
+    assert_eq!((person.id, *session_id), (110, 702));
+    let cited: Vec<i64> = attempts.iter().map(|attempt| attempt.id).collect();
+    assert_eq!(cited, guesses);
+    let summary = flags[0].evidence.summary();
+    assert!(summary.contains("输错课堂码 3 次"), "{summary}");
+    assert_eq!(FlagKind::CodeGuessing.as_str(), "code_guessing");
+    assert_eq!(
+        FlagKind::parse("code_guessing"),
+        Some(FlagKind::CodeGuessing)
+    );
+}

@@ -91,6 +91,7 @@ pub(super) fn reading(
         distance_outside_fence_m: 0.0,
         allowance_m: accuracy_m.min(100.0),
         accepted: true,
+        wrong_code: false,
         corrected: false,
     }
 }

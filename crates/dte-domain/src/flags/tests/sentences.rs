@@ -17,7 +17,8 @@ fn summaries(plant: fn(&mut Dataset)) -> Vec<String> {
         .collect()
 }
 
-/// SPEC `GET /api/v1/flags`: `kind` is one of exactly these codes, in this order.
+/// SPEC `GET /api/v1/flags`: `kind` is one of exactly these codes, in this order — SPEC's
+/// eight, then `code_guessing`, which issue 15 item 2 adds.
 #[test]
 fn the_kinds_are_spec_s_codes_each_with_a_chinese_label() {
     let codes: Vec<&str> = FlagKind::ALL.iter().map(|kind| kind.as_str()).collect();
@@ -32,13 +33,14 @@ fn the_kinds_are_spec_s_codes_each_with_a_chinese_label() {
             "many_corrections",
             "missing_recording",
             "hours_beyond_attendance",
+            "code_guessing",
         ]
     );
     let mut labels: Vec<&str> = FlagKind::ALL.iter().map(|kind| kind.label()).collect();
     assert!(labels.iter().all(|label| !label.is_ascii()));
     labels.sort_unstable();
     labels.dedup();
-    assert_eq!(labels.len(), 8);
+    assert_eq!(labels.len(), 9);
     for kind in FlagKind::ALL {
         assert_eq!(FlagKind::parse(kind.as_str()), Some(kind));
     }
