@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// The default data folder, relative to the working directory.
 pub const DEFAULT_DATA_DIR: &str = "dte-data";
+/// The longest header-read timeout accepted, in seconds.
+const MAX_HEADER_READ_TIMEOUT_SECONDS: u64 = 3_600;
+/// The most connections per address accepted as a setting.
+const MAX_CONNECTIONS_PER_ADDRESS: u64 = 1_000_000;
 
 /// Where the data lives; every command that opens the database takes these flags.
 #[derive(Debug, Args)]
@@ -22,7 +26,8 @@ pub struct DatabaseArgs {
     /// [default: the SQLite file in the data folder]
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
-    /// A TOML file with any of: addr, data_dir, database_url, public_url, tls_cert, tls_key.
+    /// A TOML file with any of: addr, data_dir, database_url, public_url, tls_cert, tls_key,
+    /// header_read_timeout, connections_per_address.
     #[arg(long, env = "DTE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
@@ -52,6 +57,16 @@ pub struct ServeArgs {
     /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1, unencrypted).
     #[arg(long, env = "DTE_TLS_KEY", value_name = "PATH")]
     pub tls_key: Option<PathBuf>,
+    /// Seconds a connection may take to send a request's headers (and to finish its TLS
+    /// handshake) before it is closed, so slow clients cannot hold the server. [default: 10]
+    #[arg(long, env = "DTE_HEADER_READ_TIMEOUT", value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=MAX_HEADER_READ_TIMEOUT_SECONDS))]
+    pub header_read_timeout: Option<u64>,
+    /// Connections one client address may hold at once; more are closed as soon as they open
+    /// (the trusted proxies are not bounded). [default: 64]
+    #[arg(long, env = "DTE_CONNECTIONS_PER_ADDRESS", value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..=MAX_CONNECTIONS_PER_ADDRESS))]
+    pub connections_per_address: Option<u64>,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -66,6 +81,10 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Serve HTTPS in-process with these files; `None` serves plain HTTP (e.g. behind a proxy).
     pub tls: Option<TlsFiles>,
+    /// How long a connection may take to send a request's headers before it is closed.
+    pub header_read_timeout: std::time::Duration,
+    /// How many connections one client address may hold at once.
+    pub connections_per_address: usize,
 }
 
 /// The certificate chain and private key `dte serve` speaks HTTPS with (both PEM files).
@@ -100,6 +119,8 @@ struct FileConfig {
     public_url: Option<String>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    header_read_timeout: Option<u64>,
+    connections_per_address: Option<u64>,
 }
 
 impl Config {
@@ -122,8 +143,31 @@ impl Config {
             .public_url
             .or(file.public_url.clone())
             .unwrap_or_else(|| format!("{scheme}://{addr}"));
+        let header_read_timeout = match args.header_read_timeout.or(file.header_read_timeout) {
+            Some(seconds @ 1..=MAX_HEADER_READ_TIMEOUT_SECONDS) => {
+                std::time::Duration::from_secs(seconds)
+            }
+            Some(seconds) => anyhow::bail!(
+                "header_read_timeout = {seconds} 超出范围：应为 1 至 {MAX_HEADER_READ_TIMEOUT_SECONDS} 秒"
+            ),
+            None => dte_web::serve::DEFAULT_HEADER_READ_TIMEOUT,
+        };
+        let connections_per_address = match args
+            .connections_per_address
+            .or(file.connections_per_address)
+        {
+            Some(count @ 1..=MAX_CONNECTIONS_PER_ADDRESS) => {
+                usize::try_from(count).context("connections_per_address")?
+            }
+            Some(count) => anyhow::bail!(
+                "connections_per_address = {count} 超出范围：应为 1 至 {MAX_CONNECTIONS_PER_ADDRESS}"
+            ),
+            None => dte_web::serve::DEFAULT_CONNECTIONS_PER_ADDRESS,
+        };
         let mut config = Config::layered(args.database, file)?;
         config.addr = addr;
+        config.header_read_timeout = header_read_timeout;
+        config.connections_per_address = connections_per_address;
         config.trusted_proxies = args.trusted_proxies;
         config.public_url = public_url.trim_end_matches('/').to_owned();
         config.tls = tls;
@@ -162,6 +206,8 @@ impl Config {
             public_url: format!("http://{DEFAULT_ADDR}"),
             trusted_proxies: Vec::new(),
             tls: None,
+            header_read_timeout: dte_web::serve::DEFAULT_HEADER_READ_TIMEOUT,
+            connections_per_address: dte_web::serve::DEFAULT_CONNECTIONS_PER_ADDRESS,
         })
     }
 
@@ -217,6 +263,8 @@ mod tests {
             public_url: String::new(),
             trusted_proxies: Vec::new(),
             tls: None,
+            header_read_timeout: dte_web::serve::DEFAULT_HEADER_READ_TIMEOUT,
+            connections_per_address: dte_web::serve::DEFAULT_CONNECTIONS_PER_ADDRESS,
         };
         assert_eq!(config.database_display(), "postgres://dte@db:5432/dte");
         assert!(!format!("{config:?}").contains("hunter2"));
@@ -244,6 +292,8 @@ mod tests {
             trusted_proxies: Vec::new(),
             tls_cert: cert.map(PathBuf::from),
             tls_key: key.map(PathBuf::from),
+            header_read_timeout: None,
+            connections_per_address: None,
             database: DatabaseArgs {
                 data_dir: None,
                 database_url: None,
@@ -277,6 +327,52 @@ mod tests {
         assert!(error.to_string().contains("缺少 --tls-key"), "{error}");
         let error = Config::from_serve(serve_args(None, Some("k.pem"), None)).unwrap_err();
         assert!(error.to_string().contains("缺少 --tls-cert"), "{error}");
+    }
+
+    #[test]
+    fn connection_bounds_default_to_10_s_and_64_and_come_from_the_file_or_a_flag() {
+        let defaults = Config::from_serve(serve_args(None, None, None)).unwrap();
+        assert_eq!(
+            (
+                defaults.header_read_timeout,
+                defaults.connections_per_address
+            ),
+            (std::time::Duration::from_secs(10), 64)
+        );
+        let dir = std::env::temp_dir().join(format!("dte-config-bounds-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("dte.toml");
+        std::fs::write(
+            &file,
+            "header_read_timeout = 5\nconnections_per_address = 8\n",
+        )
+        .unwrap();
+        let from_file = Config::from_serve(serve_args(None, None, Some(file.clone()))).unwrap();
+        assert_eq!(
+            (
+                from_file.header_read_timeout,
+                from_file.connections_per_address
+            ),
+            (std::time::Duration::from_secs(5), 8)
+        );
+        let mut args = serve_args(None, None, Some(file.clone()));
+        args.header_read_timeout = Some(2);
+        args.connections_per_address = Some(3);
+        let flags_win = Config::from_serve(args).unwrap();
+        assert_eq!(
+            (
+                flags_win.header_read_timeout,
+                flags_win.connections_per_address
+            ),
+            (std::time::Duration::from_secs(2), 3)
+        );
+        std::fs::write(&file, "connections_per_address = 0\n").unwrap();
+        let error = Config::from_serve(serve_args(None, None, Some(file))).unwrap_err();
+        assert!(
+            error.to_string().contains("connections_per_address"),
+            "{error}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

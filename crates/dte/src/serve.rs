@@ -5,16 +5,9 @@ use crate::config::{Config, TlsFiles};
 use anyhow::Context;
 use dte_store::Store;
 use dte_web::auth::Security;
+use dte_web::serve::{Handshake, Protocol};
 use dte_web::{AppState, Clock};
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
-
-/// How long `dte serve` over TLS waits after SIGTERM for open connections to close before it
-/// drops them: dte-web's request timeout (30 s, `router.rs`) plus a margin, so every request
-/// that could still finish does, and a client that never answers the HTTP/2 GOAWAY cannot hold
-/// the stop forever.
-const TLS_SHUTDOWN_GRACE: Duration = Duration::from_secs(35);
 
 /// Opens the configured database: creates the data folder, migrates, loads reference data.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
@@ -78,9 +71,29 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         )),
         catalog: dte_web::CatalogCache::default(),
     };
+    // Plain HTTP and TLS alike go through dte-web's accept loop and its bounds on slow and
+    // numerous connections; the trusted proxies, through which every client comes, are not
+    // bounded per address.
+    let limits = dte_web::ConnectionLimits {
+        header_read_timeout: config.header_read_timeout,
+        connections_per_address: config.connections_per_address,
+        unbounded: config.trusted_proxies.clone(),
+    };
     let served = match tls {
-        None => dte_web::serve(listener, state, shutdown_signal()).await,
-        Some(tls) => serve_tls(listener, state, tls, shutdown_signal()).await,
+        None => {
+            dte_web::serve_with(
+                listener,
+                state,
+                limits,
+                dte_web::serve::PlainHttp,
+                shutdown_signal(),
+            )
+            .await
+        }
+        Some(tls) => {
+            let tls = Tls(tokio_rustls::TlsAcceptor::from(Arc::new(tls)));
+            dte_web::serve_with(listener, state, limits, tls, shutdown_signal()).await
+        }
     };
     served.context("服务异常退出")?;
     store.close().await;
@@ -121,35 +134,26 @@ fn tls_settings(files: &TlsFiles) -> anyhow::Result<rustls::ServerConfig> {
     Ok(settings)
 }
 
-/// Serves the same app as `dte_web::serve`, over TLS, on an already bound listener until
-/// `shutdown` resolves, then finishes the requests in flight.
-async fn serve_tls(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    tls: rustls::ServerConfig,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let handle = axum_server::Handle::<SocketAddr>::new();
-    let stopper = handle.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        stopper.graceful_shutdown(Some(TLS_SHUTDOWN_GRACE));
-    });
-    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(
-        axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(tls)),
-    );
-    let service = dte_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum_server::Server::from_listener(listener)
-        .acceptor(acceptor)
-        .handle(handle)
-        .accept_error_handler(|peer, error| match peer {
-            // A client that fails the handshake (plain HTTP, an untrusted certificate, a scanner)
-            // is the client's problem; a listener that cannot accept is ours.
-            Some(peer) => tracing::debug!(%peer, %error, "TLS connection refused"),
-            None => tracing::warn!(%error, "cannot accept connections"),
-        })
-        .serve(service)
-        .await
+/// TLS on each accepted connection (rustls, the settings of [`tls_settings`]); HTTP/2 when ALPN
+/// chose it. A client that fails the handshake (plain HTTP, an untrusted certificate, a
+/// scanner) only loses its own connection.
+#[derive(Clone)]
+struct Tls(tokio_rustls::TlsAcceptor);
+
+impl Handshake for Tls {
+    type Stream = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+
+    async fn handshake(
+        &self,
+        tcp: tokio::net::TcpStream,
+    ) -> std::io::Result<(Self::Stream, Protocol)> {
+        let stream = self.0.accept(tcp).await?;
+        let protocol = match stream.get_ref().1.alpn_protocol() {
+            Some(b"h2") => Protocol::Http2,
+            _ => Protocol::Http1,
+        };
+        Ok((stream, protocol))
+    }
 }
 
 /// Structured logs on standard error: `RUST_LOG` filters (default info); `DTE_LOG_FORMAT=json`

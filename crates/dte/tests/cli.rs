@@ -97,6 +97,10 @@ fn help_explains_the_commands_in_plain_words() {
         "--tls-key",
         "DTE_TLS_CERT",
         "DTE_TLS_KEY",
+        "--header-read-timeout",
+        "DTE_HEADER_READ_TIMEOUT",
+        "--connections-per-address",
+        "DTE_CONNECTIONS_PER_ADDRESS",
     ] {
         assert!(serve.contains(flag), "serve --help lacks {flag}");
     }
@@ -183,6 +187,75 @@ fn stops_cleanly_on_sigterm(mut server: Server) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// How long the server took to close `stream` (reading and discarding what it sent); fails
+/// if it is still open after 5 s.
+fn closed_after(stream: &mut std::net::TcpStream) -> Duration {
+    use std::io::Read;
+    let started = Instant::now();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut buffer = [0u8; 1024];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                panic!("still open after {:?}", started.elapsed())
+            }
+            Err(_) => break,
+        }
+    }
+    started.elapsed()
+}
+
+/// The TCP address of a server's URL.
+fn tcp_address(server: &Server) -> String {
+    server
+        .address
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .to_owned()
+}
+
+/// Issue 15 item 6, as configured by flags: a connection sending half a request line is closed
+/// at `--header-read-timeout`, one beyond `--connections-per-address` at once, and SIGTERM
+/// still stops the server cleanly with an idle connection open.
+#[test]
+fn serve_closes_slow_and_surplus_connections_as_configured_and_still_stops_on_sigterm() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    let dir = std::env::temp_dir().join(format!("dte-cli-slow-{}", std::process::id()));
+    let server = start_server(&[
+        "--data-dir",
+        dir.to_str().unwrap(),
+        "--header-read-timeout",
+        "1",
+        "--connections-per-address",
+        "2",
+    ]);
+    let address = tcp_address(&server);
+    let mut slow = TcpStream::connect(&address).unwrap();
+    slow.write_all(b"GET /healthz HT").unwrap();
+    let took = closed_after(&mut slow);
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+        "closed after {took:?}"
+    );
+    let _first = TcpStream::connect(&address).unwrap();
+    let _second = TcpStream::connect(&address).unwrap();
+    let mut third = TcpStream::connect(&address).unwrap();
+    let took = closed_after(&mut third);
+    assert!(took < Duration::from_millis(500), "closed after {took:?}");
+    stops_cleanly_on_sigterm(server);
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// SPEC: with no configuration `dte serve` uses SQLite in a data folder and loads the plan's

@@ -64,6 +64,14 @@ pub fn test_now() -> chrono::DateTime<Utc> {
 
 /// Starts DTE on 127.0.0.1 with a fresh, migrated database holding the reference data.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, dte_web::ConnectionLimits::default()).await
+}
+
+/// [`spawn_app`] with its connections served under `limits`.
+pub async fn spawn_app_with(
+    backend: Backend,
+    limits: dte_web::ConnectionLimits,
+) -> Option<TestApp> {
     let database = fresh_database(backend).await.unwrap()?;
     database
         .store
@@ -108,7 +116,13 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(dte_web::serve(listener, state, std::future::pending()));
+    tokio::spawn(dte_web::serve_with(
+        listener,
+        state,
+        limits,
+        dte_web::serve::PlainHttp,
+        std::future::pending(),
+    ));
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()

@@ -13,6 +13,7 @@ mod browser;
 mod certificates;
 mod class_pages;
 mod classes;
+mod connections;
 mod exams;
 mod flags;
 mod online;

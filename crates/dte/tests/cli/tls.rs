@@ -2,7 +2,7 @@
 //! the test, HTTP/2 and HTTP/1.1 by ALPN, Secure cookies, clear refusals of bad TLS settings,
 //! and a clean stop on SIGTERM.
 
-use super::{Server, start_server, stderr, stops_cleanly_on_sigterm};
+use super::{Server, closed_after, start_server, stderr, stops_cleanly_on_sigterm, tcp_address};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -148,6 +148,55 @@ async fn serve_with_a_certificate_and_key_speaks_https_and_stops_on_sigterm() {
         .await
         .unwrap();
     drop(client);
+}
+
+/// Issue 15 item 6 over TLS: a connection that never finishes its TLS handshake is closed at
+/// the header-read timeout, connections beyond the per-address bound are closed at once (before
+/// any handshake), and HTTPS is still answered afterwards.
+#[tokio::test]
+async fn a_tls_handshake_that_never_finishes_is_closed_and_surplus_connections_are_refused() {
+    let folder = TlsFolder::new("slow");
+    let server = start_server(&[
+        "--tls-cert",
+        &folder.path("cert.pem"),
+        "--tls-key",
+        &folder.path("key.pem"),
+        "--data-dir",
+        &folder.path("data"),
+        "--header-read-timeout",
+        "1",
+        "--connections-per-address",
+        "2",
+    ]);
+    let address = tcp_address(&server);
+    let (silent_took, surplus_took) = tokio::task::spawn_blocking(move || {
+        let mut silent = std::net::TcpStream::connect(&address).unwrap();
+        let _holding = std::net::TcpStream::connect(&address).unwrap();
+        let mut surplus = std::net::TcpStream::connect(&address).unwrap();
+        let surplus_took = closed_after(&mut surplus);
+        (closed_after(&mut silent), surplus_took)
+    })
+    .await
+    .unwrap();
+    assert!(
+        surplus_took < std::time::Duration::from_millis(500),
+        "{surplus_took:?}"
+    );
+    assert!(
+        silent_took < std::time::Duration::from_secs(3),
+        "{silent_took:?}"
+    );
+    let client = folder.client().build().unwrap();
+    let health = client
+        .get(format!("{}/healthz", server.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    drop(client);
+    tokio::task::spawn_blocking(move || stops_cleanly_on_sigterm(server))
+        .await
+        .unwrap();
 }
 
 /// Both files or neither: one alone stops the start with a message naming the missing one,
