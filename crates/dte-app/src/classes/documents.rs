@@ -2,7 +2,7 @@
 //! the signed commitment letter (承诺书). Uploaded by the class's institution, read within
 //! scope; each file is checked by its first bytes, hashed (SHA-256) and audited.
 
-use super::{actor, class_for, enrol};
+use super::{actor, class_of_record};
 use crate::{Context, Principal, ServiceError};
 use dte_store::DocumentMeta;
 
@@ -50,24 +50,12 @@ pub async fn store_document(
             ));
         }
     };
-    let not_found = || {
-        ServiceError::not_found(
-            "enrolment_not_found",
-            format!("未找到编号为 {enrolment_id} 的报名记录"),
-        )
-    };
-    let class_id = context
-        .store
-        .enrolment_class(enrolment_id)
-        .await?
-        .ok_or_else(not_found)?;
-    enrol::own_class(
-        context,
+    let class = enrolment_in_scope(context, principal, enrolment_id, enrolment_not_found).await?;
+    crate::access::authorize(
         principal,
-        class_id,
         dte_domain::access::Action::UploadDocument,
-    )
-    .await?;
+        &crate::access::class_record(&class),
+    )?;
     if bytes.is_empty() || bytes.len() > MAX_DOCUMENT_BYTES {
         return Err(ServiceError::invalid("file", "文件须为 1 字节至 5 MB"));
     }
@@ -121,20 +109,26 @@ pub async fn store_document(
     })
 }
 
-/// The class of an enrolment, if the principal's scope holds it.
+/// The answer for an enrolment that is missing or outside the caller's scope: one answer for
+/// both, without the id (issue 15 item 4).
+fn enrolment_not_found() -> ServiceError {
+    ServiceError::not_found("enrolment_not_found", "未找到该报名记录，或您无权查看")
+}
+
+/// The class of an enrolment, if the principal's scope holds it; a missing enrolment and one
+/// of a class outside the scope both get `not_found`.
 async fn enrolment_in_scope(
     context: &Context,
     principal: &Principal,
     enrolment_id: i64,
     not_found: impl Fn() -> ServiceError,
-) -> Result<i64, ServiceError> {
+) -> Result<dte_store::ClassRow, ServiceError> {
     let class_id = context
         .store
         .enrolment_class(enrolment_id)
         .await?
         .ok_or_else(&not_found)?;
-    class_for(context, principal, class_id).await?;
-    Ok(class_id)
+    class_of_record(context, principal, class_id, not_found).await
 }
 
 /// The class id of an enrolment in the principal's scope (a page goes back to it).
@@ -143,10 +137,11 @@ pub async fn class_of_enrolment(
     principal: &Principal,
     enrolment_id: i64,
 ) -> Result<i64, ServiceError> {
-    enrolment_in_scope(context, principal, enrolment_id, || {
-        ServiceError::not_found("enrolment_not_found", "未找到该报名记录")
-    })
-    .await
+    Ok(
+        enrolment_in_scope(context, principal, enrolment_id, enrolment_not_found)
+            .await?
+            .id,
+    )
 }
 
 /// The documents of an enrolment within scope.
@@ -155,10 +150,7 @@ pub async fn documents(
     principal: &Principal,
     enrolment_id: i64,
 ) -> Result<Vec<DocumentMeta>, ServiceError> {
-    enrolment_in_scope(context, principal, enrolment_id, || {
-        ServiceError::not_found("enrolment_not_found", "未找到该报名记录")
-    })
-    .await?;
+    enrolment_in_scope(context, principal, enrolment_id, enrolment_not_found).await?;
     Ok(context.store.documents(enrolment_id).await?)
 }
 
@@ -168,8 +160,7 @@ pub async fn read(
     principal: &Principal,
     id: i64,
 ) -> Result<(DocumentMeta, Vec<u8>), ServiceError> {
-    let not_found =
-        || ServiceError::not_found("document_not_found", format!("未找到编号为 {id} 的材料"));
+    let not_found = || ServiceError::not_found("document_not_found", "未找到该材料，或您无权查看");
     let (meta, bytes) = context.store.document(id).await?.ok_or_else(not_found)?;
     enrolment_in_scope(context, principal, meta.enrolment_id, not_found).await?;
     crate::audit::record(

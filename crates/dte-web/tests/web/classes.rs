@@ -505,6 +505,33 @@ async fn enrolment_decides_eligibility_and_a_trainee_activates_their_account(app
         .get_bytes(&format!("/api/v1/documents/{}", stored["id"]), &cast.city)
         .await;
     assert_eq!((status, bytes), (200, png));
+    // Issue 15 item 4: 沈阳's city asking for this enrolment's documents, or for the document,
+    // gets the very bytes a missing id gets, so ids cannot be mapped across regions.
+    app.create_user_of(Role::CityAdmin, "shenyang-docs", "沈阳")
+        .await;
+    let other_city = app.own_token("shenyang-docs").await;
+    for (in_other_scope, missing) in [
+        (
+            format!("/api/v1/enrolments/{enrolment}/documents"),
+            format!("/api/v1/enrolments/{}/documents", enrolment + 1_000_000),
+        ),
+        (
+            format!("/api/v1/documents/{}", stored["id"]),
+            format!(
+                "/api/v1/documents/{}",
+                stored["id"].as_i64().unwrap() + 1_000_000
+            ),
+        ),
+    ] {
+        let out_of_scope = app.get_bytes(&in_other_scope, &other_city).await;
+        let absent = app.get_bytes(&missing, &other_city).await;
+        assert_eq!(out_of_scope.0, 404, "{in_other_scope}");
+        assert_eq!(
+            String::from_utf8_lossy(&out_of_scope.1),
+            String::from_utf8_lossy(&absent.1),
+            "{in_other_scope}"
+        );
+    }
     let code = body["activation_code"].as_str().unwrap().to_owned();
     // The same person again: refused with the reason.
     let (status, body) = app
