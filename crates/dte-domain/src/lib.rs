@@ -24,6 +24,7 @@ pub mod policy;
 pub mod recording;
 pub mod reference;
 pub mod resident_id;
+pub mod subsidy;
 
 pub use access::{Role, Scope};
 pub use attendance::{CheckKind, HoursLedger, decide_check, hours_ledger, online_credit};
