@@ -10,6 +10,7 @@ mod attendance;
 mod audit;
 mod catalog;
 mod certificates;
+mod claims;
 mod classes;
 mod completion;
 mod corrections;
@@ -35,6 +36,10 @@ pub use catalog::{
 pub use certificates::{
     CERTIFICATE_PAGE_MAX, CertificateDetails, CertificateFilter, CertificateRow,
     CertificateSignature, IssueRefusal, NewCertificate, Revocation,
+};
+pub use claims::{
+    ClaimChange, ClaimFilter, ClaimLineRow, ClaimRow, ClawbackRow, NewClaimLine, NewFundEntry,
+    ObjectionRow, PaymentRow,
 };
 pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, QuotaUsage};
 pub use completion::{CompletionResultRow, NewCompletionResult, SealRow};

@@ -9,6 +9,7 @@
 mod attendance;
 mod audit;
 mod certificates;
+mod claims;
 mod classes;
 mod exams;
 mod online;

@@ -51,11 +51,14 @@ const SQLITE_TRIGGERS: &[(&str, &str)] = &[
     ("audit_head", "audit_head_no_rewind"),
     ("audit_log", "audit_log_no_delete"),
     ("audit_log", "audit_log_no_update"),
+    ("fund_entries", "fund_entries_no_delete"),
+    ("fund_entries", "fund_entries_no_update"),
 ];
 const POSTGRES_TRIGGERS: &[(&str, &str)] = &[
     ("audit_head", "audit_head_forward_only"),
     ("audit_head", "audit_head_no_truncate"),
     ("audit_log", "audit_log_append_only"),
+    ("fund_entries", "fund_entries_append_only"),
 ];
 
 /// SQLite and PostgreSQL define the same schema, table by table; the deliberate differences
