@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalog;
 pub mod certificates;
+pub mod claims;
 pub mod classes;
 mod clock;
 mod error;

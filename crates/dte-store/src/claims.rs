@@ -16,6 +16,14 @@ use dte_domain::subsidy::{ClaimStatus, ClawbackStatus, FundBalances, FundSource,
 use dte_domain::{Fen, Level, OccupationCode, Scope};
 use serde_json::json;
 
+/// One reason a line is ineligible: the domain's stable code and its Chinese message as it
+/// read when the line was judged.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LineReasonRow {
+    pub code: String,
+    pub message: String,
+}
+
 /// A line as the claim's assembly decided it.
 #[derive(Debug, Clone)]
 pub struct NewClaimLine {
@@ -28,8 +36,8 @@ pub struct NewClaimLine {
     pub amount: Fen,
     /// `Claimed` or `Ineligible`.
     pub status: LineStatus,
-    /// The reasons' stable codes, empty when claimed.
-    pub reasons: Vec<String>,
+    /// The reasons, empty when claimed.
+    pub reasons: Vec<LineReasonRow>,
 }
 
 /// A claim with what lists show.
@@ -73,7 +81,7 @@ pub struct ClaimLineRow {
     pub rate_fen_per_hour: Fen,
     pub amount: Fen,
     pub status: LineStatus,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<LineReasonRow>,
     pub review_decision: Option<String>,
     pub review_reason: Option<String>,
     pub review_remark: Option<String>,
@@ -96,7 +104,7 @@ pub struct ClaimChange {
     pub review_due_on: Option<NaiveDate>,
     pub notice: Option<(NaiveDate, NaiveDate)>,
     /// Lines whose state changes with the claim: (line, new state, reasons).
-    pub lines: Vec<(i64, LineStatus, Vec<String>)>,
+    pub lines: Vec<(i64, LineStatus, Vec<LineReasonRow>)>,
     /// The reviewer's decisions recorded with a review: (line, decision, reason, remark).
     pub decisions: Vec<(i64, &'static str, Option<String>, Option<String>)>,
 }
@@ -217,10 +225,12 @@ macro_rules! claim_select {
         "SELECT k.id, k.class_id, c.title AS class_title, c.year AS class_year, c.region_name,
                 c.institution_id, i.name AS institution_name, c.occupation_code, c.level,
                 k.status,
-                (SELECT COALESCE(SUM(l.amount_fen), 0) FROM claim_lines l WHERE l.claim_id = k.id
-                   AND l.status IN ('claimed', 'approved', 'paid', 'clawed_back')) AS amount_fen,
-                (SELECT COALESCE(SUM(p.amount_fen), 0) FROM payments p
-                  WHERE p.claim_id = k.id) AS paid_fen,
+                CAST((SELECT COALESCE(SUM(l.amount_fen), 0) FROM claim_lines l
+                      WHERE l.claim_id = k.id
+                        AND l.status IN ('claimed', 'approved', 'paid', 'clawed_back'))
+                     AS BIGINT) AS amount_fen,
+                CAST((SELECT COALESCE(SUM(p.amount_fen), 0) FROM payments p
+                      WHERE p.claim_id = k.id) AS BIGINT) AS paid_fen,
                 k.opened_by, k.opened_at, k.submitted_at, k.review_due_on, k.reviewed_by,
                 k.approved_by, k.notice_starts_on, k.notice_ends_on
          FROM claims k
@@ -245,8 +255,14 @@ macro_rules! balances_select {
     };
 }
 
-fn reasons_text(reasons: &[String]) -> String {
-    reasons.join(",")
+fn reasons_text(reasons: &[LineReasonRow]) -> String {
+    serde_json::Value::from(
+        reasons
+            .iter()
+            .map(|reason| json!({"code": reason.code, "message": reason.message}))
+            .collect::<Vec<_>>(),
+    )
+    .to_string()
 }
 
 /// A violation of the constraint `name` (on `table`'s `column`) by its name on both databases:
@@ -311,7 +327,7 @@ impl Store {
                     "person_id": line.person_id,
                     "status": line.status.as_str(),
                     "amount_fen": line.amount.get(),
-                    "reasons": line.reasons,
+                    "reasons": line.reasons.iter().map(|reason| &reason.code).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             })))).await?;
             tx.commit().await?;
@@ -501,7 +517,8 @@ impl Store {
                     "review_due_on": change.review_due_on,
                     "notice": change.notice,
                     "lines": change.lines.iter().map(|(line, status, reasons)| json!({
-                        "line_id": line, "status": status.as_str(), "reasons": reasons,
+                        "line_id": line, "status": status.as_str(),
+                        "reasons": reasons.iter().map(|reason| &reason.code).collect::<Vec<_>>(),
                     })).collect::<Vec<_>>(),
                     "decisions": change.decisions.iter().map(|(line, decision, reason, remark)| json!({
                         "line_id": line, "decision": decision, "reason": reason, "remark": remark,
@@ -1125,12 +1142,8 @@ impl TryFrom<LineRecord> for ClaimLineRow {
             amount: Fen::new(record.amount_fen),
             status: LineStatus::parse(&record.status)
                 .ok_or_else(|| corrupt_record("claim_lines", id, "status", &record.status))?,
-            reasons: record
-                .reasons
-                .split(',')
-                .filter(|code| !code.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            reasons: serde_json::from_str(&record.reasons)
+                .map_err(|_| corrupt_record("claim_lines", id, "reasons", &record.reasons))?,
             review_decision: record.review_decision,
             review_reason: record.review_reason,
             review_remark: record.review_remark,

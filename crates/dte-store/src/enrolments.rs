@@ -152,6 +152,8 @@ pub struct RosterEntry {
     pub documents: u32,
     pub account_status: Option<String>,
     pub username: Option<String>,
+    /// When the enrolment was written (the day its subsidy category is judged on).
+    pub enrolled_at: DateTime<Utc>,
 }
 
 /// A stored document's description.
@@ -222,6 +224,7 @@ struct RosterRecord {
     documents: i64,
     account_status: Option<String>,
     username: Option<String>,
+    created_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -356,6 +359,7 @@ impl TryFrom<RosterRecord> for RosterEntry {
             subsidised: record.subsidised,
             active: record.status == "active",
             commitment_signed: record.commitment_signed_at.is_some(),
+            enrolled_at: record.created_at,
             documents: count(record.documents),
             account_status: record.account_status,
             username: record.username,
@@ -564,7 +568,7 @@ impl Store {
                     e.status, e.commitment_signed_at,
                     (SELECT COUNT(*) FROM enrolment_documents d WHERE d.enrolment_id = e.id)
                         AS documents,
-                    u.status AS account_status, u.username
+                    u.status AS account_status, u.username, e.created_at
              FROM enrolments e
              JOIN persons p ON p.id = e.person_id
              LEFT JOIN users u ON u.person_id = p.id AND u.role = 'trainee'

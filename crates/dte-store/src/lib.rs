@@ -38,8 +38,8 @@ pub use certificates::{
     CertificateSignature, IssueRefusal, NewCertificate, Revocation,
 };
 pub use claims::{
-    ClaimChange, ClaimFilter, ClaimLineRow, ClaimRow, ClawbackRow, NewClaimLine, NewFundEntry,
-    ObjectionRow, PaymentRow,
+    ClaimChange, ClaimFilter, ClaimLineRow, ClaimRow, ClawbackRow, LineReasonRow, NewClaimLine,
+    NewFundEntry, ObjectionRow, PaymentRow,
 };
 pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, QuotaUsage};
 pub use completion::{CompletionResultRow, NewCompletionResult, SealRow};

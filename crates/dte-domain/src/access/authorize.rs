@@ -161,6 +161,24 @@ pub enum Action {
     ReadOwnHours,
     /// Read a person's continuing-education hours.
     ReadHours,
+    /// List the subsidy claims, payments and clawbacks in scope.
+    ListClaims,
+    /// Read a subsidy claim with its lines and objections.
+    ReadClaim,
+    /// Open, submit or withdraw a subsidy claim for a class, or withdraw or claim again a line.
+    FileClaim,
+    /// Review a submitted claim's lines (the maker of the four eyes).
+    ReviewClaim,
+    /// Approve a reviewed claim (the checker) and close its public notice.
+    ApproveClaim,
+    /// Resolve an objection to a line on notice.
+    ResolveObjection,
+    /// Record a payment to the institution.
+    RecordPayment,
+    /// Keep the city's fund accounts: allocations and corrections.
+    ManageFunds,
+    /// Open a clawback case, record recoveries, write off what cannot be recovered.
+    ManageClawbacks,
 }
 
 /// What a role is granted for an action: never, always, or when a fact of the record binds
@@ -258,7 +276,7 @@ pub fn authorize_any(
 
 impl Action {
     /// Every action, in the order of the enum.
-    pub const ALL: [Action; 55] = [
+    pub const ALL: [Action; 64] = [
         Action::UseOwnAccount,
         Action::ListUsers,
         Action::CreateUser,
@@ -314,6 +332,15 @@ impl Action {
         Action::IssueLevelCertificates,
         Action::ReadOwnHours,
         Action::ReadHours,
+        Action::ListClaims,
+        Action::ReadClaim,
+        Action::FileClaim,
+        Action::ReviewClaim,
+        Action::ApproveClaim,
+        Action::ResolveObjection,
+        Action::RecordPayment,
+        Action::ManageFunds,
+        Action::ManageClawbacks,
     ];
 
     /// The roles for which some record would allow the action: what the router admits.
@@ -362,6 +389,8 @@ impl Action {
                 | ReadExamPlan
                 | ReadOwnHours
                 | ReadHours
+                | ListClaims
+                | ReadClaim
         )
     }
 
@@ -424,6 +453,15 @@ impl Action {
             IssueLevelCertificates => "颁发专业技术等级证书",
             ReadOwnHours => "查看本人学时",
             ReadHours => "查看学时",
+            ListClaims => "查看补贴申领",
+            ReadClaim => "查看补贴申领",
+            FileClaim => "申领补贴",
+            ReviewClaim => "审核补贴申领",
+            ApproveClaim => "复核补贴申领",
+            ResolveObjection => "处理公示异议",
+            RecordPayment => "登记补贴拨付",
+            ManageFunds => "管理补贴资金",
+            ManageClawbacks => "办理补贴追回",
         }
     }
 }
@@ -558,6 +596,23 @@ pub fn grant(role: Role, action: Action) -> Grant {
             EvaluationInstitution,
         ) => ExaminesPlan,
         (AgreeExamPlan | DeclineExamPlan | RecordScores | IssueLevelCertificates, _) => Never,
+        // SPEC step 9: the institution claims for its own classes; the city of the class's
+        // region reviews, approves (a second account), resolves objections, pays and claws
+        // back; the province and the inspector read every claim, and change none.
+        (ListClaims, ProvinceAdmin | CityAdmin | TrainingInstitution | Inspector) => Always,
+        (ReadClaim, ProvinceAdmin | Inspector) => Always,
+        (ReadClaim, CityAdmin) => OwnRegion,
+        (ReadClaim | FileClaim, TrainingInstitution) => RunsClass,
+        (
+            ReviewClaim | ApproveClaim | ResolveObjection | RecordPayment | ManageFunds
+            | ManageClawbacks,
+            CityAdmin,
+        ) => OwnRegion,
+        (
+            ListClaims | ReadClaim | FileClaim | ReviewClaim | ApproveClaim | ResolveObjection
+            | RecordPayment | ManageFunds | ManageClawbacks,
+            _,
+        ) => Never,
     }
 }
 

@@ -377,3 +377,43 @@ fn a_roster_is_exported_in_full_only_by_those_who_file_it() {
     ]);
     assert!(Action::ReadRoster.admits(Role::ProvinceAdmin));
 }
+
+/// SPEC step 9 and issue 13: the institution claims for its own class; the city of the class's
+/// region reviews, approves, pays and claws back; the province and the inspector read claims
+/// and change none; a trainee and an evaluation institution have nothing to do with them.
+#[test]
+fn a_claim_is_filed_by_the_running_institution_and_decided_by_the_city_of_its_region() {
+    use Action::*;
+    let mut cases = Vec::new();
+    for action in [
+        ReviewClaim,
+        ApproveClaim,
+        ResolveObjection,
+        RecordPayment,
+        ManageFunds,
+        ManageClawbacks,
+    ] {
+        cases.extend([
+            (dalian(), action, dalian_class(), true),
+            (dalian(), action, shenyang_class(), false),
+            (province(), action, dalian_class(), false),
+            (inspector(), action, dalian_class(), false),
+            (dlut(), action, dalian_class(), false),
+        ]);
+    }
+    cases.extend([
+        (dlut(), FileClaim, dalian_class(), true),
+        (dlut(), FileClaim, shenyang_class(), false),
+        (dalian(), FileClaim, dalian_class(), false),
+        (dlut(), ReadClaim, dalian_class(), true),
+        (dalian(), ReadClaim, dalian_class(), true),
+        (dalian(), ReadClaim, shenyang_class(), false),
+        (province(), ReadClaim, shenyang_class(), true),
+        (inspector(), ReadClaim, shenyang_class(), true),
+        (trainee(), ReadClaim, dalian_class(), false),
+        (cie(), ReadClaim, dalian_class(), false),
+        (auditor(), ListClaims, Facts::default(), false),
+        (trainee(), ListClaims, Facts::default(), false),
+    ]);
+    check(&cases);
+}

@@ -40,13 +40,13 @@ CREATE TABLE claim_lines (
     person_id BIGINT NOT NULL REFERENCES persons (id),
     occupation_code TEXT NOT NULL REFERENCES occupations (code),
     level TEXT NOT NULL CHECK (level IN ('junior', 'intermediate', 'senior')),
-    hours INTEGER NOT NULL CHECK (hours > 0),
+    hours BIGINT NOT NULL CHECK (hours > 0),
     rate_fen_per_hour BIGINT NOT NULL CHECK (rate_fen_per_hour > 0),
     amount_fen BIGINT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('claimed', 'ineligible', 'approved', 'rejected',
         'paid', 'clawed_back')),
-    -- The reasons' stable codes, comma-separated, empty when none.
-    reasons TEXT NOT NULL DEFAULT '',
+    -- The reasons as a JSON array of {"code", "message"}, empty when none.
+    reasons TEXT NOT NULL DEFAULT '[]',
     review_decision TEXT CHECK (review_decision IN ('approve', 'reject')),
     review_reason TEXT,
     review_remark TEXT,

@@ -45,8 +45,8 @@ CREATE TABLE claim_lines (
     amount_fen INTEGER NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('claimed', 'ineligible', 'approved', 'rejected',
         'paid', 'clawed_back')),
-    -- The reasons' stable codes, comma-separated, empty when none.
-    reasons TEXT NOT NULL DEFAULT '',
+    -- The reasons as a JSON array of {"code", "message"}, empty when none.
+    reasons TEXT NOT NULL DEFAULT '[]',
     review_decision TEXT CHECK (review_decision IN ('approve', 'reject')),
     review_reason TEXT,
     review_remark TEXT,

@@ -10,8 +10,8 @@ use dte_domain::subsidy::{ClaimStatus, ClawbackStatus, FundSource, LineStatus, s
 use dte_domain::{Fen, Level, OccupationCode, Role, Scope};
 use dte_store::testing::fresh_database;
 use dte_store::{
-    Actor, AuditFilter, Backend, ClaimChange, ClaimFilter, NewClaimLine, NewFundEntry, NewUser,
-    Store, StoreError,
+    Actor, AuditFilter, Backend, ClaimChange, ClaimFilter, LineReasonRow, NewClaimLine,
+    NewFundEntry, NewUser, Store, StoreError,
 };
 
 macro_rules! story {
@@ -83,7 +83,13 @@ fn line(enrolment_id: i64, person_id: i64, reasons: &[&str]) -> NewClaimLine {
         } else {
             LineStatus::Ineligible
         },
-        reasons: reasons.iter().map(|code| (*code).to_owned()).collect(),
+        reasons: reasons
+            .iter()
+            .map(|code| LineReasonRow {
+                code: (*code).to_owned(),
+                message: format!("{code} 的说明"),
+            })
+            .collect(),
     }
 }
 
@@ -188,10 +194,13 @@ async fn a_claim_goes_from_draft_to_payment_and_clawback_all_audited(backend: Ba
         (ClaimStatus::Draft, Fen::from_yuan(3_200), Fen::ZERO)
     );
     let stored = store.claim_lines(claim).await.unwrap();
-    assert_eq!(
-        stored[2].reasons,
-        ["no_level_certificate", "commitment_letter_missing"]
-    );
+    let codes: Vec<&str> = stored[2]
+        .reasons
+        .iter()
+        .map(|reason| reason.code.as_str())
+        .collect();
+    assert_eq!(codes, ["no_level_certificate", "commitment_letter_missing"]);
+    assert_eq!(stored[2].reasons[0].message, "no_level_certificate 的说明");
     // A change from a state the claim is not in is a conflict, and writes nothing.
     assert!(matches!(
         store

@@ -1,0 +1,304 @@
+//! A claim that assembles itself (issue 13 item 1): for each subsidised trainee of a class the
+//! facts the records hold — roster, category and its proof, the commitment letter, the hours
+//! ledger, the class's recordings, both certificates, other subsidies, open risk flags — judged
+//! by `dte_domain::subsidy::assess_line`, priced from the reference data of the class's year.
+
+use crate::classes::{actor, class_for};
+use crate::{Context, Principal, ServiceError};
+use chrono::NaiveDate;
+use dte_domain::access::Action;
+use dte_domain::certificate::{CertificateKind, CertificateStatus};
+use dte_domain::subsidy::{
+    CertificateFact, LineFacts, LineStatus, PaidSubsidy, assess_line, line_amount,
+};
+use dte_domain::{ClassStatus, Fen, Funding, HoursLedger, Scope};
+use dte_store::{CertificateFilter, CertificateRow, ClassRow, LineReasonRow, NewClaimLine};
+use std::collections::HashMap;
+
+/// What a class contributes to every line: its ledger, its sessions without recording, its
+/// open flags and the price of a line.
+pub(crate) struct ClassFacts {
+    pub class: ClassRow,
+    ledgers: HashMap<i64, HoursLedger>,
+    sessions_without_recording: u32,
+    open_flags: Vec<String>,
+    pub hours: u32,
+    pub rate: Fen,
+    pub amount: Fen,
+}
+
+/// Gathers the class's facts as of now.
+pub(crate) async fn class_facts(
+    context: &Context,
+    principal: &Principal,
+    class: ClassRow,
+) -> Result<ClassFacts, ServiceError> {
+    let today = context.clock.today();
+    let ledger = crate::classes::attendance::ledger_of(context, class.clone(), None).await?;
+    let ledgers = ledger
+        .trainees
+        .into_iter()
+        .map(|trainee| (trainee.person_id, trainee.ledger))
+        .collect();
+    let missing = context
+        .store
+        .sessions_without_recording(today.succ_opt().unwrap_or(today))
+        .await?
+        .into_iter()
+        .filter(|(class_id, _)| *class_id == class.id)
+        .count();
+    let flags = crate::monitoring::flags_in_scope(
+        context,
+        principal,
+        &crate::monitoring::FlagFilter {
+            region: None,
+            class_id: Some(class.id),
+        },
+    )
+    .await?;
+    let mut open_flags: Vec<String> = flags
+        .iter()
+        .flat_map(|class| class.flags.iter().map(|flag| flag.kind.label().to_owned()))
+        .collect();
+    open_flags.sort();
+    open_flags.dedup();
+    let occupations = context.store.occupations(class.year).await?;
+    let level = occupations
+        .iter()
+        .find(|occupation| occupation.code == class.occupation)
+        .and_then(|occupation| {
+            occupation
+                .levels
+                .iter()
+                .find(|row| row.level == class.level)
+        })
+        .copied()
+        .ok_or_else(|| {
+            ServiceError::internal(format!(
+                "reference data of {} has no {} {}",
+                class.year, class.occupation, class.level
+            ))
+        })?;
+    let amount = line_amount(level.hours, level.rate_per_hour).map_err(ServiceError::internal)?;
+    Ok(ClassFacts {
+        class,
+        ledgers,
+        sessions_without_recording: u32::try_from(missing).unwrap_or(u32::MAX),
+        open_flags,
+        hours: level.hours,
+        rate: level.rate_per_hour,
+        amount,
+    })
+}
+
+fn certificate_fact(row: &CertificateRow) -> CertificateFact {
+    CertificateFact {
+        number: row.number.clone(),
+        occupation: row.occupation.clone(),
+        level: row.level,
+        valid: row.status == CertificateStatus::Valid,
+        issued_on: row.issued_on,
+    }
+}
+
+/// The certificates of a person of `kind` (valid ones first, then the latest).
+async fn certificates_of(
+    context: &Context,
+    person_id: i64,
+    kind: CertificateKind,
+) -> Result<Vec<CertificateRow>, ServiceError> {
+    let mut rows = context
+        .store
+        .certificates_in_scope(
+            &Scope::Province,
+            &CertificateFilter {
+                kind: Some(kind),
+                person_id: Some(person_id),
+                limit: dte_store::CERTIFICATE_PAGE_MAX,
+                ..CertificateFilter::default()
+            },
+        )
+        .await?;
+    rows.sort_by_key(|row| {
+        (
+            row.status != CertificateStatus::Valid,
+            std::cmp::Reverse(row.id),
+        )
+    });
+    Ok(rows)
+}
+
+/// The facts of one trainee's line, with the class's facts; `claim_id` is the claim the line
+/// is on (its own line does not count as another subsidy), 0 before it exists.
+pub(crate) async fn line_facts(
+    context: &Context,
+    facts: &ClassFacts,
+    person_id: i64,
+    enrolment_id: i64,
+    claim_id: i64,
+) -> Result<LineFacts, ServiceError> {
+    let class = &facts.class;
+    let roster = context.store.class_roster(class.id).await?;
+    let entry = roster
+        .iter()
+        .find(|entry| entry.enrolment_id == enrolment_id)
+        .ok_or_else(|| {
+            ServiceError::internal(format!("enrolment {enrolment_id} left its class"))
+        })?;
+    let enrolled_on = crate::shanghai_today(entry.enrolled_at);
+    let categories = context
+        .store
+        .subsidy_categories(enrolled_on)
+        .await?
+        .into_iter()
+        .filter(|category| category.enabled)
+        .map(|category| category.code)
+        .collect();
+    let documents = context.store.documents(enrolment_id).await?;
+    let has = |kind: &str| documents.iter().any(|document| document.kind == kind);
+    let training = certificates_of(context, person_id, CertificateKind::Training).await?;
+    let training = training.iter().find(|row| {
+        matches!(row.details, dte_store::CertificateDetails::Training { class_id, .. } if class_id == class.id)
+    });
+    let level = certificates_of(context, person_id, CertificateKind::Level).await?;
+    let level = level
+        .iter()
+        .filter(|row| row.occupation == class.occupation)
+        .min_by_key(|row| {
+            (
+                row.status != CertificateStatus::Valid,
+                row.level != class.level,
+                std::cmp::Reverse(row.id),
+            )
+        });
+    let other_subsidies = context
+        .store
+        .subsidies_held(person_id, claim_id)
+        .await?
+        .into_iter()
+        .map(|(claim_id, occupation, level, year)| PaidSubsidy {
+            claim_id,
+            occupation,
+            level,
+            year,
+        })
+        .collect();
+    let ledger = facts.ledgers.get(&person_id).copied().ok_or_else(|| {
+        ServiceError::internal(format!(
+            "person {person_id} has no ledger line in class {}",
+            class.id
+        ))
+    })?;
+    Ok(LineFacts {
+        occupation: class.occupation.clone(),
+        level: class.level,
+        class_year: class.year,
+        enrolled_on,
+        subsidy_category: entry.subsidy_category.clone(),
+        categories_subsidised_on_enrolment: categories,
+        has_category_proof: has("proof"),
+        has_commitment_letter: has("commitment"),
+        ledger,
+        sessions_without_recording: facts.sessions_without_recording,
+        training_certificate: training.map(certificate_fact),
+        level_certificate: level.map(certificate_fact),
+        other_subsidies,
+        // Sanctions come with the supervision issue (14); none exclude anyone yet.
+        sanctions: Vec::new(),
+        open_flags: facts.open_flags.clone(),
+    })
+}
+
+/// A line's state and reasons as the domain judges its facts on `today`.
+pub(crate) async fn judge(
+    context: &Context,
+    facts: &LineFacts,
+    today: NaiveDate,
+) -> Result<(LineStatus, Vec<LineReasonRow>), ServiceError> {
+    let policy = crate::policy_on(context, today).await?;
+    let reasons: Vec<LineReasonRow> = assess_line(facts, &policy, today)
+        .iter()
+        .map(|reason| LineReasonRow {
+            code: reason.code().to_owned(),
+            message: reason.message(),
+        })
+        .collect();
+    let status = if reasons.is_empty() {
+        LineStatus::Claimed
+    } else {
+        LineStatus::Ineligible
+    };
+    Ok((status, reasons))
+}
+
+/// Opens a claim for a finished subsidised class of the principal's institution, one line per
+/// subsidised trainee still enrolled, each `claimed` or `ineligible` with its reasons. Audited
+/// as `claim.open`; a class with a claim in progress answers a conflict.
+pub async fn open(
+    context: &Context,
+    principal: &Principal,
+    class_id: i64,
+) -> Result<i64, ServiceError> {
+    let class = class_for(context, principal, class_id).await?;
+    crate::access::authorize(
+        principal,
+        Action::FileClaim,
+        &crate::access::class_record(&class),
+    )?;
+    if class.funding != Funding::Subsidised {
+        return Err(ServiceError::invalid(
+            "class",
+            "市场化班期没有培训补贴，只有政府补贴班期可以申领",
+        ));
+    }
+    if !matches!(class.status, ClassStatus::Finished | ClassStatus::Closed) {
+        return Err(ServiceError::invalid(
+            "class",
+            format!(
+                "班期须结班后才能申领补贴（当前状态：{}）",
+                class.status.label()
+            ),
+        ));
+    }
+    let roster = context.store.class_roster(class.id).await?;
+    let subsidised: Vec<_> = roster
+        .iter()
+        .filter(|entry| entry.active && entry.subsidised)
+        .collect();
+    if subsidised.is_empty() {
+        return Err(ServiceError::invalid("class", "该班期没有享受补贴的学员"));
+    }
+    let today = context.clock.today();
+    let facts = class_facts(context, principal, class).await?;
+    let mut lines = Vec::new();
+    for entry in subsidised {
+        let line = line_facts(context, &facts, entry.person_id, entry.enrolment_id, 0).await?;
+        let (status, reasons) = judge(context, &line, today).await?;
+        lines.push(NewClaimLine {
+            enrolment_id: entry.enrolment_id,
+            person_id: entry.person_id,
+            occupation: facts.class.occupation.clone(),
+            level: facts.class.level,
+            hours: facts.hours,
+            rate_fen_per_hour: facts.rate,
+            amount: facts.amount,
+            status,
+            reasons,
+        });
+    }
+    context
+        .store
+        .open_claim(class_id, &lines, &actor(context, principal))
+        .await
+        .map_err(|error| match error {
+            dte_store::StoreError::Constraint { constraint }
+                if constraint == "claims_one_open_per_class" =>
+            {
+                ServiceError::conflict(
+                    "claim_in_progress",
+                    "该班期已有办理中的补贴申领，请在原申领中处理",
+                )
+            }
+            other => other.into(),
+        })
+}
