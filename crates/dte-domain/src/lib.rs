@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod attendance;
+pub mod calendar;
 pub mod certificate;
 pub mod class;
 pub mod class_rules;
@@ -28,6 +29,7 @@ pub mod subsidy;
 
 pub use access::{Role, Scope};
 pub use attendance::{CheckKind, HoursLedger, decide_check, hours_ledger, online_credit};
+pub use calendar::{CalendarDay, WorkingCalendar};
 pub use certificate::{CertificateKind, CertificateStatus, NumberPattern, SignedFields};
 pub use class::{ClassAction, ClassStatus, Delivery, Funding, SessionPlan};
 pub use class_rules::{ClassContext, ClassPlan, InstitutionStanding, Violation};

@@ -4,6 +4,7 @@
 //! The files are data, not code: a new year is a new file, and the province edits loaded
 //! values in the database later. This module only parses text handed to it.
 
+use crate::calendar::{CalendarDay, CalendarError, WorkingCalendar, check_year};
 use crate::policy::{Policy, PolicyError};
 use crate::{Fen, Level, OccupationCode};
 use chrono::NaiveDate;
@@ -27,6 +28,10 @@ pub struct ReferenceData {
     pub regions: Vec<Region>,
     pub settings: Vec<Setting>,
     pub subsidy_categories: Vec<SubsidyCategory>,
+    /// The year's holiday calendar (放假调休): every holiday day off and adjusted working day.
+    /// A file without one leaves its year counted Monday to Friday.
+    #[serde(default)]
+    pub calendar: Vec<CalendarDay>,
 }
 
 /// 附件5: the subsidy rate per training hour for each level, in fen.
@@ -222,6 +227,8 @@ pub enum ReferenceError {
     NonPositiveRate,
     #[error("设置不构成完整的政策：{0}")]
     Policy(#[from] PolicyError),
+    #[error("放假安排有误：{0}")]
+    Calendar(#[from] CalendarError),
 }
 
 impl ReferenceData {
@@ -242,6 +249,12 @@ impl ReferenceData {
     /// The policy this file's settings put in force on `date`.
     pub fn policy_on(&self, date: NaiveDate) -> Result<Policy, PolicyError> {
         Policy::from_settings(date, &self.settings)
+    }
+
+    /// This file's holiday calendar, covering its year when it has one.
+    pub fn working_calendar(&self) -> Result<WorkingCalendar, CalendarError> {
+        let years = (!self.calendar.is_empty()).then_some(self.year);
+        WorkingCalendar::new(years, self.calendar.iter().cloned())
     }
 
     /// The rate per hour for a level (附件5).
@@ -322,6 +335,7 @@ impl ReferenceData {
         if let Some(latest) = self.settings.iter().map(|row| row.effective_from).max() {
             self.policy_on(latest)?;
         }
+        check_year(self.year, &self.calendar)?;
         Ok(())
     }
 }

@@ -310,3 +310,97 @@ fn a_file_for_another_year_is_refused() {
         })
     ));
 }
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// ../shared/facts/working-days-2026.md (国务院办公厅关于2026年部分节假日安排的通知): the
+/// days off and the adjusted working days of each holiday, transcribed again from the notice's
+/// table and compared with the file day by day.
+#[test]
+fn the_2026_holiday_calendar_is_transcribed_from_the_state_council_notice() {
+    let notice: [(&str, &str, &str, &[&str]); 7] = [
+        ("元旦", "2026-01-01", "2026-01-03", &["2026-01-04"]),
+        (
+            "春节",
+            "2026-02-15",
+            "2026-02-23",
+            &["2026-02-14", "2026-02-28"],
+        ),
+        ("清明节", "2026-04-04", "2026-04-06", &[]),
+        ("劳动节", "2026-05-01", "2026-05-05", &["2026-05-09"]),
+        ("端午节", "2026-06-19", "2026-06-21", &[]),
+        ("中秋节", "2026-09-25", "2026-09-27", &[]),
+        (
+            "国庆节",
+            "2026-10-01",
+            "2026-10-07",
+            &["2026-09-20", "2026-10-10"],
+        ),
+    ];
+    let mut expected = BTreeSet::new();
+    for (holiday, first, last, working) in notice {
+        for day in date(first).iter_days().take_while(|day| *day <= date(last)) {
+            expected.insert((day, false, holiday.to_string()));
+        }
+        for day in working {
+            expected.insert((date(day), true, format!("{holiday}调休上班")));
+        }
+    }
+    let data = bundled();
+    let found: BTreeSet<(NaiveDate, bool, String)> = data
+        .calendar
+        .iter()
+        .map(|day| (day.date, day.working, day.name.clone()))
+        .collect();
+    assert_eq!(found.len(), data.calendar.len(), "a date twice");
+    assert_eq!(found, expected);
+    assert_eq!(found.iter().filter(|(_, working, _)| !working).count(), 33);
+    assert!(data.working_calendar().unwrap().covers(2026));
+}
+
+/// The calendar's checks name the wrong date: outside the file's year, entered twice, or an
+/// adjusted working day on a weekday (Monday to Friday are working days already).
+#[test]
+fn a_calendar_with_a_wrong_date_is_refused_naming_it() {
+    let (year, text) = BUNDLED[0];
+    let cases = [
+        (
+            "date = \"2026-10-10\"",
+            "date = \"2027-10-10\"",
+            ReferenceError::Calendar(CalendarError::OutsideYear {
+                date: date("2027-10-10"),
+                year: 2026,
+            }),
+        ),
+        (
+            "date = \"2026-10-10\"",
+            "date = \"2026-10-07\"",
+            ReferenceError::Calendar(CalendarError::DuplicateDate(date("2026-10-07"))),
+        ),
+        (
+            "date = \"2026-10-10\"",
+            "date = \"2026-10-12\"",
+            ReferenceError::Calendar(CalendarError::WorkingWeekday(date("2026-10-12"))),
+        ),
+    ];
+    for (from, to, error) in cases {
+        let broken = text.replacen(from, to, 1);
+        assert_ne!(broken, text);
+        let refused = ReferenceData::parse(year, &broken).unwrap_err();
+        assert_eq!(refused, error);
+        assert!(refused.to_string().contains(&to[8..18]), "{refused}");
+    }
+}
+
+#[test]
+fn a_file_without_a_calendar_counts_monday_to_friday() {
+    let mut data = bundled();
+    data.calendar.clear();
+    data.check().unwrap();
+    let calendar = data.working_calendar().unwrap();
+    assert!(!calendar.covers(2026));
+    assert!(!calendar.is_working_day(date("2026-10-10")));
+    assert!(calendar.is_working_day(date("2026-10-05")));
+}
