@@ -1,5 +1,5 @@
-//! The catalogs: loading the plan's reference data, and reading occupations, institutions,
-//! regions, quotas and policy settings.
+//! The catalogs: loading the plan's reference data (with the year's holiday calendar), and
+//! reading occupations, institutions, regions, quotas and policy settings.
 
 use crate::{Store, StoreError, with_db};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -115,6 +115,23 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+            // The year's holiday calendar, day by day: a day entered before (by an earlier
+            // start or by the province) keeps its entry, and a year loaded before DTE kept
+            // calendars gets its days at the next start.
+            for day in &data.calendar {
+                sqlx::query(
+                    "INSERT INTO calendar_days (date, year, working, name, added_by, added_at)
+                     VALUES ($1, $2, $3, $4, NULL, $5)
+                     ON CONFLICT (date) DO NOTHING",
+                )
+                .bind(day.date)
+                .bind(year)
+                .bind(day.working)
+                .bind(day.name.trim())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
             if inserted == 0 {
                 // The year was loaded before; a setting the file has but the database has never
                 // had (one DTE learned since, such as `online_share_max_percent`) is added, so the

@@ -8,6 +8,7 @@
 mod accounts;
 mod attendance;
 mod audit;
+mod calendar;
 mod catalog;
 mod certificates;
 mod claims;
@@ -29,6 +30,7 @@ pub use audit::{
     AUDIT_PAGE_MAX, Actor, AuditBreak, AuditFilter, AuditOutcome, AuditRecord, AuditVerification,
     NewAuditEntry, mask_personal_data, mask_personal_data_in_json,
 };
+pub use calendar::{CalendarChange, CalendarDayRow};
 pub use catalog::{
     CatalogVersion, InstitutionListingRow, InstitutionRow, LevelRow, OccupationRow, ReferenceLoad,
     RegionRow, SettingRow, SubsidyCategoryRow,

@@ -8,6 +8,7 @@
 
 mod attendance;
 mod audit;
+mod calendar;
 mod certificates;
 mod claims;
 mod classes;
