@@ -121,6 +121,23 @@ pub struct NewFundEntry {
     pub note: String,
 }
 
+/// A payment to record: the claim's lines paid, the day and voucher, and the lines whose
+/// state changed when they were judged once more before it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPayment<'a> {
+    pub claim_id: i64,
+    /// The region whose funds pay, and the year of the class (the account's year).
+    pub region: &'a str,
+    pub year: i32,
+    pub lines: &'a [ClaimLineRow],
+    /// Lines judged again: (line, new state, reasons), written first.
+    pub changes: &'a [(i64, LineStatus, Vec<LineReasonRow>)],
+    pub paid_on: NaiveDate,
+    pub voucher: &'a str,
+    /// Some lines were rejected: the claim ends `partly_rejected`, else `paid`.
+    pub partly: bool,
+}
+
 /// A payment from one fund source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentRow {
@@ -678,26 +695,30 @@ impl Store {
         balances_of(rows)
     }
 
-    /// Records the payment of a claim's approved lines (the claim moves from `approved` to
-    /// `paid`, or `partly_rejected` when `partly` is set), audited as `claim.pay`. Under the
+    /// Records the payment of a claim's approved lines (the claim moves from `in_notice` or
+    /// `approved` to `paid`, or `partly_rejected` when `partly` is set), audited as
+    /// `claim.pay`. Under the
     /// region's lock, `split` is asked with the balances read there and answers the shares
     /// (the domain's `split_payment`); each share becomes a payment and a negative fund entry,
     /// and each line a row of `paid_subsidies`. `Conflict` when the claim is no longer
     /// approved; `Constraint { paid_subsidies_once }` when a line's person, occupation and
     /// level was paid already.
-    #[allow(clippy::too_many_arguments)]
     pub async fn record_payment<E>(
         &self,
-        claim_id: i64,
-        region: &str,
-        year: i32,
-        lines: &[ClaimLineRow],
-        paid_on: NaiveDate,
-        voucher: &str,
-        partly: bool,
+        payment: &NewPayment<'_>,
         actor: &Actor,
         split: impl FnOnce(&FundBalances) -> Result<Vec<(FundSource, Fen)>, E>,
     ) -> Result<Result<Vec<(FundSource, Fen)>, E>, StoreError> {
+        let NewPayment {
+            claim_id,
+            region,
+            year,
+            lines,
+            changes,
+            paid_on,
+            voucher,
+            partly,
+        } = *payment;
         let to = if partly {
             ClaimStatus::PartlyRejected
         } else {
@@ -708,7 +729,8 @@ impl Store {
             // Write first: the claim's move takes the lock; the region's no-op update
             // serialises payments of one city, so two cannot spend one balance.
             let moved = sqlx::query(
-                "UPDATE claims SET status = $2, closed_at = $3 WHERE id = $1 AND status = 'approved'",
+                "UPDATE claims SET status = $2, closed_at = $3
+                 WHERE id = $1 AND status IN ('in_notice', 'approved')",
             )
             .bind(claim_id)
             .bind(to.as_str())
@@ -718,6 +740,17 @@ impl Store {
             .rows_affected();
             if moved == 0 {
                 return Err(StoreError::Conflict);
+            }
+            for (line, status, reasons) in changes {
+                sqlx::query(
+                    "UPDATE claim_lines SET status = $3, reasons = $4 WHERE id = $1 AND claim_id = $2",
+                )
+                .bind(line)
+                .bind(claim_id)
+                .bind(status.as_str())
+                .bind(reasons_text(reasons))
+                .execute(&mut *tx)
+                .await?;
             }
             sqlx::query("UPDATE regions SET position = position WHERE name = $1")
                 .bind(region)
@@ -803,6 +836,7 @@ impl Store {
                         "fund_source": source.as_str(), "amount_fen": amount.get(),
                     })).collect::<Vec<_>>(),
                     "lines": lines.iter().map(|line| line.id).collect::<Vec<_>>(),
+                    "rejected_on_payment": changes.iter().map(|(line, _, _)| line).collect::<Vec<_>>(),
                 })))).await?;
             tx.commit().await?;
             Ok(Ok(shares))

@@ -41,7 +41,7 @@ pub use certificates::{
 };
 pub use claims::{
     ClaimChange, ClaimFilter, ClaimLineRow, ClaimRow, ClawbackRow, LineReasonRow, NewClaimLine,
-    NewFundEntry, ObjectionRow, PaymentRow,
+    NewFundEntry, NewPayment, ObjectionRow, PaymentRow,
 };
 pub use classes::{CLASS_PAGE_MAX, ClassFilter, ClassRow, NewClass, QuotaChange, QuotaUsage};
 pub use completion::{CompletionResultRow, NewCompletionResult, SealRow};

@@ -67,6 +67,9 @@ async fn main() {
         context,
         security: Arc::new(dte_web::auth::Security::new(false, Vec::new())),
         verification_limit: Arc::new(dte_web::rate_limit::RateLimiter::new(40)),
+        objection_limit: Arc::new(dte_web::rate_limit::RateLimiter::new(
+            dte_web::rate_limit::OBJECTIONS_PER_MINUTE,
+        )),
         catalog: CatalogCache::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -34,6 +34,8 @@ pub struct AppState {
     pub security: Arc<auth::Security>,
     /// The public verification's limit of look-ups per client address and minute.
     pub verification_limit: Arc<rate_limit::RateLimiter>,
+    /// The public notice's limit of objections per client address and minute.
+    pub objection_limit: Arc<rate_limit::RateLimiter>,
     /// The public catalog's answers kept in memory, each with the version of the data it was
     /// made from (see `cached::CatalogCache`). Start with `CatalogCache::default()`.
     pub catalog: CatalogCache,

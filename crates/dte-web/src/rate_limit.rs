@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 /// certificates never meets it; a script walking numbers does.
 pub const PER_MINUTE: u32 = 30;
 
+/// Objections to a public notice one client address may lodge per minute: a person objects to
+/// a line or two; a script flooding the city's queue does not get far.
+pub const OBJECTIONS_PER_MINUTE: u32 = 5;
+
 /// A fixed-window limit of look-ups per client address and minute.
 pub struct RateLimiter {
     per_minute: u32,

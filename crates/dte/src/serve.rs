@@ -69,6 +69,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         verification_limit: Arc::new(dte_web::rate_limit::RateLimiter::new(
             dte_web::rate_limit::PER_MINUTE,
         )),
+        objection_limit: Arc::new(dte_web::rate_limit::RateLimiter::new(
+            dte_web::rate_limit::OBJECTIONS_PER_MINUTE,
+        )),
         catalog: dte_web::CatalogCache::default(),
     };
     // Plain HTTP and TLS alike go through dte-web's accept loop and its bounds on slow and

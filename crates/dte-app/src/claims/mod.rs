@@ -14,8 +14,8 @@ pub use money::{
     record_recovery, write_off,
 };
 pub use review::{
-    Decision, ObjectionInput, approve, lodge_objection, notices, recheck, resolve_objection,
-    review, submit, withdraw, withdraw_line,
+    Decision, Notice, ObjectionInput, approve, close_notice, lodge_objection, notices, recheck,
+    resolve_objection, review, submit, withdraw, withdraw_line,
 };
 
 use crate::classes::scope;

@@ -13,7 +13,7 @@ use dte_domain::subsidy::{
     ClaimStatus, ClawbackStatus, FundBalances, FundSource, LineStatus, check_payable,
     check_recovery, check_write_off, split_payment,
 };
-use dte_store::{ClaimChange, NewFundEntry, StoreError};
+use dte_store::{NewFundEntry, NewPayment, StoreError};
 
 /// A city's allocation (or correction) of one fund for a year.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
@@ -116,11 +116,7 @@ pub async fn balances(
         region: Some(region.to_owned()),
         ..Facts::default()
     };
-    let allowed = crate::access::allows(principal, Action::ManageFunds, &facts)
-        || crate::access::allows(principal, Action::ReadClaim, &facts);
-    if !allowed {
-        return Err(ServiceError::forbidden("只能查看本地区的补贴资金"));
-    }
+    crate::access::authorize(principal, Action::ReadFunds, &facts)?;
     Ok(context.store.fund_balances(region, year).await?)
 }
 
@@ -188,26 +184,7 @@ pub async fn pay(
     }
     let lines = context.store.claim_lines(id).await?;
     let changes = rejudge_approved(context, principal, &claim, &lines).await?;
-    let actor = actor(context, principal);
-    if claim.status == ClaimStatus::InNotice {
-        context
-            .store
-            .change_claim(
-                id,
-                &ClaimChange {
-                    from: ClaimStatus::InNotice,
-                    to: ClaimStatus::Approved,
-                    action: "claim.close_notice",
-                    review_due_on: None,
-                    notice: None,
-                    lines: changes.clone(),
-                    decisions: Vec::new(),
-                },
-                &actor,
-            )
-            .await?;
-    }
-    let lines = context.store.claim_lines(id).await?;
+    let lines = super::review::apply(&lines, &changes);
     let payable: Vec<_> = lines
         .iter()
         .filter(|line| line.status == LineStatus::Approved)
@@ -224,26 +201,26 @@ pub async fn pay(
         .try_fold(Fen::ZERO, |sum, line| sum.checked_add(line.amount))
         .map_err(ServiceError::internal)?;
     let partly = lines.iter().any(|line| line.status == LineStatus::Rejected);
+    let payment = NewPayment {
+        claim_id: id,
+        region: &claim.region,
+        year: claim.class_year,
+        lines: &payable,
+        changes: &changes,
+        paid_on: input.paid_on,
+        voucher: &voucher,
+        partly,
+    };
     let outcome = context
         .store
-        .record_payment(
-            id,
-            &claim.region,
-            claim.class_year,
-            &payable,
-            input.paid_on,
-            &voucher,
-            partly,
-            &actor,
-            |balances| {
-                split_payment(amount, balances).map(|shares| {
-                    shares
-                        .into_iter()
-                        .map(|share| (share.source, share.amount))
-                        .collect()
-                })
-            },
-        )
+        .record_payment(&payment, &actor(context, principal), |balances| {
+            split_payment(amount, balances).map(|shares| {
+                shares
+                    .into_iter()
+                    .map(|share| (share.source, share.amount))
+                    .collect()
+            })
+        })
         .await
         .map_err(|error| match error {
             StoreError::Conflict => {

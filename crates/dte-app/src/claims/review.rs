@@ -16,7 +16,7 @@ use dte_domain::subsidy::{
 use dte_store::{ClaimChange, ClaimLineRow, ClaimRow, LineReasonRow};
 
 /// A refusal of the domain's review rules as the services' refusal.
-fn refused(refusal: &dte_domain::subsidy::ReviewRefusal) -> ServiceError {
+pub(crate) fn refused(refusal: &dte_domain::subsidy::ReviewRefusal) -> ServiceError {
     let mut error = ServiceError::conflict(refusal.code(), refusal.to_string());
     error.kind = crate::ErrorKind::Refused;
     error.violations = vec![crate::Detail {
@@ -84,7 +84,7 @@ async fn rejudge(
 const WITHDRAWN: &str = "withdrawn_by_institution";
 
 /// The lines as they stand after `changes`.
-fn apply(
+pub(crate) fn apply(
     lines: &[ClaimLineRow],
     changes: &[(i64, LineStatus, Vec<LineReasonRow>)],
 ) -> Vec<ClaimLineRow> {
@@ -379,6 +379,46 @@ pub async fn approve(
             }
             other => other.into(),
         })
+}
+
+/// Closes a claim's notice once it is over with every objection resolved: the claim is
+/// `approved`, waiting for payment (or `rejected` when objections left no line approved).
+pub async fn close_notice(
+    context: &Context,
+    principal: &Principal,
+    id: i64,
+) -> Result<(), ServiceError> {
+    let claim = claim_for(context, principal, id, Action::ApproveClaim).await?;
+    let (ClaimStatus::InNotice, Some(ends_on)) = (claim.status, claim.notice_ends_on) else {
+        return Err(wrong_state(&claim, "结束公示"));
+    };
+    let open = context
+        .store
+        .claim_objections(id)
+        .await?
+        .iter()
+        .filter(|objection| objection.status == "open")
+        .count();
+    dte_domain::subsidy::check_payable(
+        ends_on,
+        u32::try_from(open).unwrap_or(u32::MAX),
+        context.clock.today(),
+    )
+    .map_err(|refusal| refused(&refusal))?;
+    let lines = context.store.claim_lines(id).await?;
+    let to = if lines.iter().any(|line| line.status == LineStatus::Approved) {
+        ClaimStatus::Approved
+    } else {
+        ClaimStatus::Rejected
+    };
+    Ok(context
+        .store
+        .change_claim(
+            id,
+            &change(ClaimStatus::InNotice, to, "claim.close_notice"),
+            &actor(context, principal),
+        )
+        .await?)
 }
 
 /// An objection to a line on notice, from anyone.

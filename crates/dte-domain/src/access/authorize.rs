@@ -63,6 +63,10 @@ pub enum Action {
     ReadQuotas,
     /// Set a region's quota.
     EditQuotas,
+    /// Read the holiday calendar (放假调休) the working days are counted with.
+    ReadCalendar,
+    /// Add or change a day of the holiday calendar.
+    EditCalendar,
     /// List the classes in scope.
     ListClasses,
     /// Open a new class (a draft of the caller's institution).
@@ -177,6 +181,8 @@ pub enum Action {
     RecordPayment,
     /// Keep the city's fund accounts: allocations and corrections.
     ManageFunds,
+    /// Read a region's fund balances.
+    ReadFunds,
     /// Open a clawback case, record recoveries, write off what cannot be recovered.
     ManageClawbacks,
 }
@@ -276,13 +282,15 @@ pub fn authorize_any(
 
 impl Action {
     /// Every action, in the order of the enum.
-    pub const ALL: [Action; 64] = [
+    pub const ALL: [Action; 67] = [
         Action::UseOwnAccount,
         Action::ListUsers,
         Action::CreateUser,
         Action::ReadAuditLog,
         Action::ReadQuotas,
         Action::EditQuotas,
+        Action::ReadCalendar,
+        Action::EditCalendar,
         Action::ListClasses,
         Action::OpenClass,
         Action::ReadClass,
@@ -340,6 +348,7 @@ impl Action {
         Action::ResolveObjection,
         Action::RecordPayment,
         Action::ManageFunds,
+        Action::ReadFunds,
         Action::ManageClawbacks,
     ];
 
@@ -366,6 +375,7 @@ impl Action {
                 | ListUsers
                 | ReadAuditLog
                 | ReadQuotas
+                | ReadCalendar
                 | ListClasses
                 | ReadClass
                 | DownloadRosterTemplate
@@ -391,6 +401,7 @@ impl Action {
                 | ReadHours
                 | ListClaims
                 | ReadClaim
+                | ReadFunds
         )
     }
 
@@ -404,6 +415,8 @@ impl Action {
             ReadAuditLog => "查看审计日志",
             ReadQuotas => "查看名额",
             EditQuotas => "调整名额",
+            ReadCalendar => "查看放假安排",
+            EditCalendar => "维护放假安排",
             ListClasses => "查看班期列表",
             OpenClass => "开设班期",
             ReadClass => "查看班期",
@@ -461,6 +474,7 @@ impl Action {
             ResolveObjection => "处理公示异议",
             RecordPayment => "登记补贴拨付",
             ManageFunds => "管理补贴资金",
+            ReadFunds => "查看补贴资金",
             ManageClawbacks => "办理补贴追回",
         }
     }
@@ -489,6 +503,11 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (ReadQuotas, ProvinceAdmin | CityAdmin | Inspector) => Always,
         (EditQuotas, ProvinceAdmin) => Always,
         (ReadQuotas | EditQuotas, _) => Never,
+        // Issue 13 item 2: working days count every deadline with the holiday calendar, so
+        // every account (the auditor aside, above) reads it; the province keeps it.
+        (ReadCalendar, _) => Always,
+        (EditCalendar, ProvinceAdmin) => Always,
+        (EditCalendar, _) => Never,
         // Lists: every role but the auditor lists what its scope holds (the store filters).
         (ListClasses | ListCertificates | ListExamPlans, _) => Always,
         // SPEC step 2: an institution opens, edits, submits, starts and finishes its classes.
@@ -600,7 +619,8 @@ pub fn grant(role: Role, action: Action) -> Grant {
         // region reviews, approves (a second account), resolves objections, pays and claws
         // back; the province and the inspector read every claim, and change none.
         (ListClaims, ProvinceAdmin | CityAdmin | TrainingInstitution | Inspector) => Always,
-        (ReadClaim, ProvinceAdmin | Inspector) => Always,
+        (ReadClaim | ReadFunds, ProvinceAdmin | Inspector) => Always,
+        (ReadFunds, CityAdmin) => OwnRegion,
         (ReadClaim, CityAdmin) => OwnRegion,
         (ReadClaim | FileClaim, TrainingInstitution) => RunsClass,
         (
@@ -610,7 +630,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         ) => OwnRegion,
         (
             ListClaims | ReadClaim | FileClaim | ReviewClaim | ApproveClaim | ResolveObjection
-            | RecordPayment | ManageFunds | ManageClawbacks,
+            | RecordPayment | ManageFunds | ReadFunds | ManageClawbacks,
             _,
         ) => Never,
     }

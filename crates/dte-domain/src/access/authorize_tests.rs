@@ -412,8 +412,29 @@ fn a_claim_is_filed_by_the_running_institution_and_decided_by_the_city_of_its_re
         (inspector(), ReadClaim, shenyang_class(), true),
         (trainee(), ReadClaim, dalian_class(), false),
         (cie(), ReadClaim, dalian_class(), false),
+        (province(), ReadFunds, shenyang_class(), true),
+        (dalian(), ReadFunds, dalian_class(), true),
+        (dalian(), ReadFunds, shenyang_class(), false),
+        (dlut(), ReadFunds, dalian_class(), false),
         (auditor(), ListClaims, Facts::default(), false),
         (trainee(), ListClaims, Facts::default(), false),
     ]);
     check(&cases);
+}
+
+/// Issue 13 item 2: every account but the auditor reads the holiday calendar; only the province
+/// adds or changes a day.
+#[test]
+fn the_holiday_calendar_is_read_by_every_account_and_kept_by_the_province() {
+    use Action::*;
+    let mut cases = Vec::new();
+    for principal in [province(), dalian(), dlut(), cie(), trainee(), inspector()] {
+        cases.push((principal.clone(), ReadCalendar, Facts::default(), true));
+        let province = principal.role == Role::ProvinceAdmin;
+        cases.push((principal, EditCalendar, Facts::default(), province));
+    }
+    cases.push((auditor(), ReadCalendar, Facts::default(), false));
+    cases.push((auditor(), EditCalendar, Facts::default(), false));
+    check(&cases);
+    assert_eq!(EditCalendar.roles(), vec![Role::ProvinceAdmin]);
 }

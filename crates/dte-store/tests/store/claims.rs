@@ -11,7 +11,7 @@ use dte_domain::{Fen, Level, OccupationCode, Role, Scope};
 use dte_store::testing::fresh_database;
 use dte_store::{
     Actor, AuditFilter, Backend, ClaimChange, ClaimFilter, LineReasonRow, NewClaimLine,
-    NewFundEntry, NewUser, Store, StoreError,
+    NewFundEntry, NewPayment, NewUser, Store, StoreError,
 };
 
 macro_rules! story {
@@ -319,13 +319,16 @@ async fn a_claim_goes_from_draft_to_payment_and_clawback_all_audited(backend: Ba
     let amount = Fen::from_yuan(1_600);
     let shares = store
         .record_payment(
-            claim,
-            "沈阳",
-            2027,
-            &payable,
-            day(3, 15),
-            "SY-2027-001",
-            true,
+            &NewPayment {
+                claim_id: claim,
+                region: "沈阳",
+                year: 2027,
+                lines: &payable,
+                changes: &[],
+                paid_on: day(3, 15),
+                voucher: "SY-2027-001",
+                partly: true,
+            },
             &approver,
             |balances| {
                 split_payment(amount, balances).map(|shares| {
@@ -659,13 +662,16 @@ async fn two_approvals_or_two_payments_racing_end_in_one(backend: Backend) {
         async move {
             store
                 .record_payment(
-                    claim,
-                    "沈阳",
-                    2027,
-                    &payable,
-                    day(3, 15),
-                    voucher,
-                    false,
+                    &NewPayment {
+                        claim_id: claim,
+                        region: "沈阳",
+                        year: 2027,
+                        lines: &payable,
+                        changes: &[],
+                        paid_on: day(3, 15),
+                        voucher,
+                        partly: false,
+                    },
                     &approver,
                     |balances| {
                         split_payment(Fen::from_yuan(1_600), balances).map(|shares| {

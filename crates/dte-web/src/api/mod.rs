@@ -2,9 +2,11 @@
 
 pub mod activation;
 pub mod audit;
+pub mod calendar;
 pub mod catalog;
 pub mod certificates;
 pub mod check_ins;
+pub mod claims;
 pub mod classes;
 pub mod documents;
 pub mod enrolments;

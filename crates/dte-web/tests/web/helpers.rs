@@ -112,6 +112,9 @@ pub async fn spawn_app_with(
         verification_limit: std::sync::Arc::new(dte_web::rate_limit::RateLimiter::new(
             VERIFICATIONS_PER_MINUTE,
         )),
+        objection_limit: std::sync::Arc::new(dte_web::rate_limit::RateLimiter::new(
+            dte_web::rate_limit::OBJECTIONS_PER_MINUTE,
+        )),
         catalog: dte_web::CatalogCache::default(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
