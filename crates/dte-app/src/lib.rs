@@ -6,7 +6,8 @@
 //! refused with violations, forbidden, not found, conflict. HTTP status codes are chosen by the
 //! web layer alone; `dte demo` calls the same services as the API and the pages.
 //!
-//! The services: `classes` (plans, submission and decisions, quotas, enrolment and activation,
+//! The services: `calendar` (the holiday calendar and the working days counted with it),
+//! `classes` (plans, submission and decisions, quotas, enrolment and activation,
 //! attendance and corrections, check-in, online learning, recordings and uploads),
 //! `certificates` (completion, issuing, signing, printing, verification), `evaluation` (exam
 //! plans, scores, level certificates, continuing-education hours) and `monitoring` (the live
@@ -15,6 +16,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod calendar;
 pub mod catalog;
 pub mod certificates;
 pub mod claims;

@@ -5,6 +5,7 @@ pub mod activation;
 pub mod api_reference;
 pub mod attendance;
 pub mod audit;
+pub mod calendar;
 pub mod catalog;
 pub mod certificates;
 pub mod classes;

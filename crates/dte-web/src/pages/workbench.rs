@@ -126,6 +126,11 @@ fn tasks(role: Role) -> Vec<Task> {
             task("/classes", "全省班期", "各地区、各机构的班期与花名册"),
             monitor,
             quotas("名额管理"),
+            task(
+                "/calendar",
+                "放假安排",
+                "各年度放假调休安排，审核时限和公示期按工作日计算",
+            ),
             exams("全省专业技术等级考核计划与成绩"),
             certificates("全省证书", "培训合格证书与专业技术等级证书，撤销"),
             users,
