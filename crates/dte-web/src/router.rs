@@ -53,6 +53,17 @@ const CLASS_DECISIONS: &[Action] = &[
     Action::CloseClass,
 ];
 
+/// The page form that takes a claim one step, chosen in the form: the institution's and the
+/// city's steps.
+const CLAIM_STEPS: &[Action] = &[
+    Action::FileClaim,
+    Action::ReviewClaim,
+    Action::ApproveClaim,
+    Action::ResolveObjection,
+    Action::RecordPayment,
+    Action::ManageClawbacks,
+];
+
 /// One route of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RouteInfo {
@@ -220,6 +231,14 @@ fn table() -> Vec<(RouteInfo, MethodRouter<AppState>)> {
         route("POST", "/quotas", Action(EditQuotas), post(pages::quotas::set)),
         route("GET", "/calendar", Action(ReadCalendar), get(pages::calendar::page)),
         route("POST", "/calendar/days", Action(EditCalendar), post(pages::calendar::set_day)),
+        route("GET", "/claims", Action(ListClaims), get(pages::claims::list)),
+        route("POST", "/claims", Action(FileClaim), post(pages::claims::open)),
+        route("GET", "/claims/{id}", Action(ReadClaim), get(pages::claims::page)),
+        route("POST", "/claims/{id}", AnyOf(CLAIM_STEPS), post(pages::claims::act)),
+        route("POST", "/clawbacks/{id}", Action(ManageClawbacks), post(pages::claims::clawback)),
+        route("POST", "/funds", Action(ManageFunds), post(pages::claims::funds)),
+        route("GET", "/notices", Public, get(pages::claims::notices)),
+        route("POST", "/notices/{id}/objections", Public, post(pages::claims::object)),
         route("GET", "/verify", Public, get(pages::certificates::verify_page)),
         route("GET", "/certificates", Action(ListCertificates), get(pages::certificates::list)),
         route("POST", "/certificates/{number}/revocation", Action(RevokeCertificate), post(pages::certificates::revoke)),

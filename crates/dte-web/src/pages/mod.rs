@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod certificates;
+pub mod claims;
 pub mod classes;
 pub mod evaluation;
 pub mod exam_plan;

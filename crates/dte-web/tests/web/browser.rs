@@ -584,3 +584,59 @@ async fn sign_in_never_redirects_to_another_host() {
     assert_eq!(landed.path(), "/workbench", "{landed}");
     browser.client.clone().close().await.unwrap();
 }
+
+/// Issue 13 item 3: the public notice opens on a 390 px phone without signing in, fits it
+/// without horizontal scrolling, shows ID numbers masked only, and takes an objection.
+#[tokio::test]
+async fn the_public_notice_opens_on_a_phone_and_takes_an_objection() {
+    let app: TestApp = spawn_app(Backend::Sqlite).await.unwrap();
+    let claim = crate::claims::claim_on_notice(&app).await;
+    let Some(browser) = Browser::start(390, 844).await else {
+        return;
+    };
+    let client = &browser.client;
+    client
+        .goto(&format!("{}/notices", app.address))
+        .await
+        .unwrap();
+    assert_eq!(text_of(client, "main h1").await, "培训补贴公示");
+    let width = client
+        .execute("return document.documentElement.scrollWidth;", Vec::new())
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap();
+    if width > 390 {
+        let overflowing = client.execute(OVERFLOWING, Vec::new()).await.unwrap();
+        panic!("/notices is {width} px wide in a 390 px window: {overflowing}");
+    }
+    let source = client.source().await.unwrap();
+    assert!(source.contains("********"), "masked ID numbers shown");
+    assert!(!source.contains(&crate::classes::id_number(1)));
+    let card = format!("[data-notice=\"{claim}\"] ");
+    client
+        .find(Locator::Css(&format!("{card}input[name=contact]")))
+        .await
+        .unwrap()
+        .send_keys("13900002222")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(&format!("{card}textarea[name=content]")))
+        .await
+        .unwrap()
+        .send_keys("该学员培训期间在外地工作")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(&format!(
+            "{card}.objection-form button[type=submit]"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text_of(client, "#notice").await.contains("异议已提交"));
+    browser.client.clone().close().await.unwrap();
+}

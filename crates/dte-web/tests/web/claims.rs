@@ -16,9 +16,12 @@ use dte_store::{
 use reqwest::Method;
 use serde_json::{Value, json};
 
-both_backends!(a_claim_goes_from_the_records_to_payment_and_clawback);
+both_backends!(
+    a_claim_goes_from_the_records_to_payment_and_clawback,
+    the_claim_pages_offer_each_role_its_steps,
+);
 
-fn date(month: u32, day: u32) -> NaiveDate {
+pub(crate) fn date(month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, month, day).unwrap()
 }
 
@@ -27,19 +30,19 @@ fn actor() -> Actor {
 }
 
 /// One trainee of the fixture and what the records say of them.
-struct Trainee {
+pub(crate) struct Trainee {
     name: &'static str,
     sequence: u32,
     category: &'static str,
     both_sessions: bool,
     training_certificate: bool,
     /// The level certificate's level and date, if any.
-    level_certificate: Option<(Level, NaiveDate)>,
+    pub(crate) level_certificate: Option<(Level, NaiveDate)>,
     proof: bool,
     commitment: bool,
 }
 
-fn trainee(name: &'static str, sequence: u32) -> Trainee {
+pub(crate) fn trainee(name: &'static str, sequence: u32) -> Trainee {
     Trainee {
         name,
         sequence,
@@ -56,7 +59,7 @@ fn trainee(name: &'static str, sequence: u32) -> Trainee {
 /// sessions, each recorded; every trainee checked in and out (from a device and a spot of
 /// their own) and given the documents and certificates `trainees` says. Answers the class and
 /// each trainee's (enrolment, person).
-async fn class_with(
+pub(crate) async fn class_with(
     app: &TestApp,
     days: [NaiveDate; 2],
     trainees: &[Trainee],
@@ -1003,4 +1006,236 @@ async fn a_claim_goes_from_the_records_to_payment_and_clawback(app: TestApp) {
             "{action} audited"
         );
     }
+}
+
+/// A claim of two eligible trainees taken through the API to its public notice: the accounts
+/// of `tokens` are created, the claim opened, submitted, reviewed by `dalian-a` and approved by
+/// `dalian-b`. Answers the claim's id.
+pub async fn claim_on_notice(app: &TestApp) -> i64 {
+    for (role, username, region) in [
+        (Role::TrainingInstitution, "dlut", "大连"),
+        (Role::CityAdmin, "dalian-a", "大连"),
+        (Role::CityAdmin, "dalian-b", "大连"),
+        (Role::CityAdmin, "shenyang", "沈阳"),
+        (Role::ProvinceAdmin, "province", "大连"),
+        (Role::Inspector, "inspector", "大连"),
+    ] {
+        app.create_user_of(role, username, region).await;
+    }
+    let cast = tokens(app).await;
+    let (class, _) = class_with(
+        app,
+        [date(10, 12), date(10, 13)],
+        &[trainee("甲", 1), trainee("乙", 2)],
+    )
+    .await;
+    let (status, claim) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/claims",
+            &cast.dlut,
+            Some(json!({"class_id": class})),
+        )
+        .await;
+    assert_eq!(status, 201, "{claim}");
+    let id = claim["id"].as_i64().unwrap();
+    let (status, claim) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/claims/{id}/submit"),
+            &cast.dlut,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{claim}");
+    let decisions: Vec<Value> = claim["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| json!({"line_id": line["id"], "decision": "approve"}))
+        .collect();
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/claims/{id}/review"),
+            &cast.reviewer,
+            Some(json!({"decisions": decisions})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/claims/{id}/approve"),
+            &cast.approver,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("in_notice")),
+        "{body}"
+    );
+    id
+}
+
+/// Sends a page form with a bearer token; answers the status, the redirect and the page.
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    fields: &[(&str, String)],
+) -> (u16, String, String) {
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{path}", app.address))
+        .bearer_auth(token)
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, response.text().await.unwrap())
+}
+
+async fn page_text(app: &TestApp, path: &str, token: &str) -> String {
+    let (status, bytes) = app.get_bytes(path, token).await;
+    assert_eq!(status, 200, "{path}");
+    String::from_utf8(bytes).unwrap()
+}
+
+/// Issue 13 item 7: each role reaches its claim pages from its workbench and sees exactly the
+/// actions the rule allows it; the forms take the same steps as the API, with refusals shown
+/// on the page.
+async fn the_claim_pages_offer_each_role_its_steps(app: TestApp) {
+    let id = claim_on_notice(&app).await;
+    let cast = tokens(&app).await;
+    for (token, link) in [
+        (&cast.dlut, "/claims"),
+        (&cast.reviewer, "/claims?status=submitted"),
+        (&cast.province, "/claims"),
+        (&cast.inspector, "/claims"),
+    ] {
+        let home = page_text(&app, "/workbench", token).await;
+        assert!(
+            home.contains(&format!("href=\"{}\"", link.replace('&', "&amp;"))),
+            "{link}: {home}"
+        );
+    }
+    // The city: the notice's objections and payment; the inspector: reading only.
+    let city = page_text(&app, &format!("/claims/{id}"), &cast.reviewer).await;
+    assert!(city.contains("id=\"pay-form\"") && city.contains("data-status=\"in_notice\""));
+    let inspector = page_text(&app, &format!("/claims/{id}"), &cast.inspector).await;
+    assert!(
+        !inspector.contains("<form method=\"post\" action=\"/claims/"),
+        "{inspector}"
+    );
+    let listed = page_text(&app, "/claims", &cast.shenyang).await;
+    assert!(!listed.contains(&format!("data-claim=\"{id}\"")));
+    // A payment during the notice is refused on the page, with why.
+    let (status, _, page) = post_form(
+        &app,
+        &format!("/claims/{id}"),
+        &cast.reviewer,
+        &[
+            ("do", "pay".into()),
+            ("paid_on", "2026-11-27".into()),
+            ("voucher", "V-1".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("公示期满后才能拨付"), "{page}");
+    // The public notice page: masked, with the objection form; an objection through it.
+    let notices = reqwest::get(format!("{}/notices", app.address))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(notices.contains("class=\"stack objection-form\""));
+    assert!(!notices.contains(&crate::classes::id_number(1)));
+    let line: i64 = {
+        let (_, claim) = app
+            .send_json(
+                Method::GET,
+                &format!("/api/v1/claims/{id}"),
+                &cast.reviewer,
+                None,
+            )
+            .await;
+        claim["lines"][0]["id"].as_i64().unwrap()
+    };
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/notices/{id}/objections", app.address))
+        .form(&[
+            ("line_id", line.to_string()),
+            ("contact", "13900001111".into()),
+            ("content", "该学员培训期间不在大连".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    // The objection shows on the city's page with its resolution form, and resolving it there
+    // works; the close-notice form then refuses until the notice is over.
+    let city = page_text(&app, &format!("/claims/{id}"), &cast.reviewer).await;
+    assert!(
+        city.contains("139****11") && city.contains("name=\"objection_id\""),
+        "{city}"
+    );
+    let objection: i64 = {
+        let (_, claim) = app
+            .send_json(
+                Method::GET,
+                &format!("/api/v1/claims/{id}"),
+                &cast.reviewer,
+                None,
+            )
+            .await;
+        claim["objections"][0]["id"].as_i64().unwrap()
+    };
+    let (status, location, _) = post_form(
+        &app,
+        &format!("/claims/{id}"),
+        &cast.reviewer,
+        &[
+            ("do", "resolve".into()),
+            ("objection_id", objection.to_string()),
+            ("upheld", "no".into()),
+            ("resolution", "经核实，该学员按时参加培训".into()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/claims/{id}?done=resolve").as_str())
+    );
+    // The city's funds on the list page, entered in 元 through the form.
+    let (status, location, _) = post_form(
+        &app,
+        "/funds",
+        &cast.reviewer,
+        &[
+            ("year", "2026".into()),
+            ("fund_source", "skills_upgrading_balance".into()),
+            ("kind", "allocation".into()),
+            ("amount", "5,000.50".into()),
+            ("note", "大人社〔2026〕3号".into()),
+        ],
+    )
+    .await;
+    assert_eq!((status, location.as_str()), (303, "/claims?done=funds"));
+    let listed = page_text(&app, "/claims", &cast.reviewer).await;
+    assert!(listed.contains("5,000.50 元"), "{listed}");
 }
