@@ -21,7 +21,8 @@ pub(crate) struct ClassFacts {
     pub class: ClassRow,
     ledgers: HashMap<i64, HoursLedger>,
     sessions_without_recording: u32,
-    open_flags: Vec<String>,
+    /// The class's flags: their label and the people they are about (`None`: the class).
+    open_flags: Vec<(String, Option<std::collections::BTreeSet<i64>>)>,
     pub hours: u32,
     pub rate: Fen,
     pub amount: Fen,
@@ -56,12 +57,15 @@ pub(crate) async fn class_facts(
         },
     )
     .await?;
-    let mut open_flags: Vec<String> = flags
+    let open_flags = flags
         .iter()
-        .flat_map(|class| class.flags.iter().map(|flag| flag.kind.label().to_owned()))
+        .flat_map(|class| {
+            class
+                .flags
+                .iter()
+                .map(|flag| (flag.kind.label().to_owned(), flag.evidence.people()))
+        })
         .collect();
-    open_flags.sort();
-    open_flags.dedup();
     let occupations = context.store.occupations(class.year).await?;
     let level = occupations
         .iter()
@@ -205,7 +209,21 @@ pub(crate) async fn line_facts(
         other_subsidies,
         // Sanctions come with the supervision issue (14); none exclude anyone yet.
         sanctions: Vec::new(),
-        open_flags: facts.open_flags.clone(),
+        open_flags: {
+            let mut labels: Vec<String> = facts
+                .open_flags
+                .iter()
+                .filter(|(_, people)| {
+                    people
+                        .as_ref()
+                        .is_none_or(|people| people.contains(&person_id))
+                })
+                .map(|(label, _)| label.clone())
+                .collect();
+            labels.sort();
+            labels.dedup();
+            labels
+        },
     })
 }
 

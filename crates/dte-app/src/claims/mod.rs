@@ -125,19 +125,3 @@ pub async fn clawbacks(
     crate::access::authorize(principal, Action::ListClaims, &Facts::default())?;
     Ok(context.store.clawbacks_in_scope(&scope(principal)?).await?)
 }
-
-/// The day `days` working days after `start` (the first counted day is the one after it):
-/// the review's due day and the notice's last day. Monday to Friday until the holiday
-/// calendar lands (issue 13 item 2).
-pub(crate) fn working_days_after(start: NaiveDate, days: u32) -> NaiveDate {
-    use chrono::Datelike;
-    let mut day = start;
-    let mut counted = 0;
-    while counted < days {
-        day = day.succ_opt().unwrap_or(day);
-        if day.weekday().number_from_monday() <= 5 {
-            counted += 1;
-        }
-    }
-    day
-}

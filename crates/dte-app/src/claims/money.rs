@@ -14,9 +14,10 @@ use dte_domain::subsidy::{
     check_recovery, check_write_off, split_payment,
 };
 use dte_store::{NewFundEntry, NewPayment, StoreError};
+use utoipa::ToSchema;
 
 /// A city's allocation (or correction) of one fund for a year.
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
 pub struct Allocation {
     pub year: i32,
     /// `skills_upgrading_balance` or `employment_subsidy_fund`.
@@ -117,11 +118,17 @@ pub async fn balances(
         ..Facts::default()
     };
     crate::access::authorize(principal, Action::ReadFunds, &facts)?;
+    // A city reads its own region's funds only: its scope, as lists are filtered by scope.
+    if let dte_domain::Scope::Region(own) = crate::classes::scope(principal)?
+        && own != region
+    {
+        return Err(ServiceError::forbidden("只能查看本地区的补贴资金"));
+    }
     Ok(context.store.fund_balances(region, year).await?)
 }
 
 /// The payment as the city records it.
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
 pub struct PaymentInput {
     pub paid_on: NaiveDate,
     /// The payment voucher's number.
@@ -323,7 +330,7 @@ async fn case_for(
 }
 
 /// A recovery as the city records it.
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
 pub struct RecoveryInput {
     pub amount_fen: i64,
     pub recovered_on: NaiveDate,

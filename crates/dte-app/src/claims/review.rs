@@ -4,7 +4,8 @@
 //! may object during it and the city resolves each objection.
 
 use super::assemble::{class_facts, judge, line_facts};
-use super::{claim_for, claim_not_found, working_days_after};
+use super::{claim_for, claim_not_found};
+use crate::calendar::working_days_after;
 use crate::classes::{actor, class_for};
 use crate::{Context, Principal, ServiceError};
 use chrono::NaiveDate;
@@ -14,6 +15,7 @@ use dte_domain::subsidy::{
     check_review_window,
 };
 use dte_store::{ClaimChange, ClaimLineRow, ClaimRow, LineReasonRow};
+use utoipa::ToSchema;
 
 /// A refusal of the domain's review rules as the services' refusal.
 pub(crate) fn refused(refusal: &dte_domain::subsidy::ReviewRefusal) -> ServiceError {
@@ -146,7 +148,7 @@ pub async fn submit(context: &Context, principal: &Principal, id: i64) -> Result
     }
     let today = context.clock.today();
     let policy = crate::policy_on(context, today).await?;
-    let due = working_days_after(today, policy.city_review_working_days);
+    let due = working_days_after(context, today, policy.city_review_working_days).await?;
     Ok(context
         .store
         .change_claim(
@@ -218,7 +220,7 @@ pub async fn withdraw_line(
 }
 
 /// The reviewer's decision on one line, as the API and the page send it.
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
 pub struct Decision {
     pub line_id: i64,
     /// `approve` or `reject`.
@@ -341,13 +343,8 @@ pub async fn approve(
     let today = context.clock.today();
     let policy = crate::policy_on(context, today).await?;
     let (to, notice) = if any_approved {
-        (
-            ClaimStatus::InNotice,
-            Some((
-                today,
-                working_days_after(today, policy.public_notice_working_days),
-            )),
-        )
+        let ends_on = working_days_after(context, today, policy.public_notice_working_days).await?;
+        (ClaimStatus::InNotice, Some((today, ends_on)))
     } else {
         (ClaimStatus::Rejected, None)
     };
@@ -422,7 +419,7 @@ pub async fn close_notice(
 }
 
 /// An objection to a line on notice, from anyone.
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
 pub struct ObjectionInput {
     pub line_id: i64,
     /// A phone number or an e-mail address to reach the objector.

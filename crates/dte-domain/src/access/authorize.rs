@@ -619,8 +619,10 @@ pub fn grant(role: Role, action: Action) -> Grant {
         // region reviews, approves (a second account), resolves objections, pays and claws
         // back; the province and the inspector read every claim, and change none.
         (ListClaims, ProvinceAdmin | CityAdmin | TrainingInstitution | Inspector) => Always,
-        (ReadClaim | ReadFunds, ProvinceAdmin | Inspector) => Always,
-        (ReadFunds, CityAdmin) => OwnRegion,
+        (ReadClaim, ProvinceAdmin | Inspector) => Always,
+        // Fund balances are read like a list: the province and the inspector any region's, a
+        // city its own (the service reads the city's region from its scope).
+        (ReadFunds, ProvinceAdmin | Inspector | CityAdmin) => Always,
         (ReadClaim, CityAdmin) => OwnRegion,
         (ReadClaim | FileClaim, TrainingInstitution) => RunsClass,
         (

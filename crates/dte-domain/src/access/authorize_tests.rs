@@ -414,8 +414,8 @@ fn a_claim_is_filed_by_the_running_institution_and_decided_by_the_city_of_its_re
         (cie(), ReadClaim, dalian_class(), false),
         (province(), ReadFunds, shenyang_class(), true),
         (dalian(), ReadFunds, dalian_class(), true),
-        (dalian(), ReadFunds, shenyang_class(), false),
         (dlut(), ReadFunds, dalian_class(), false),
+        (trainee(), ReadFunds, dalian_class(), false),
         (auditor(), ListClaims, Facts::default(), false),
         (trainee(), ListClaims, Facts::default(), false),
     ]);

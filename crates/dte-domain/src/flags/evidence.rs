@@ -141,6 +141,33 @@ pub struct CorrectionRef {
 }
 
 impl Evidence {
+    /// The people a flag is about, when it is about people (a shared device, coordinates,
+    /// travel, overlapping classes, check-ins outside the fence, hours beyond attendance, code
+    /// guessing); `None` when it is about the class itself (corrections piling up, a session
+    /// without its recording). A subsidy claim holds back exactly these (issue 13 item 1: an
+    /// open risk flag "on the person or class").
+    pub fn people(&self) -> Option<std::collections::BTreeSet<i64>> {
+        let of = |check_ins: &[CheckInRef]| check_ins.iter().map(|check| check.person.id).collect();
+        match self {
+            Evidence::SharedDevice { check_ins, .. }
+            | Evidence::IdenticalCoordinates { check_ins, .. } => Some(of(check_ins)),
+            Evidence::RepeatedCoordinates { person, .. }
+            | Evidence::OverlappingSessions { person, .. }
+            | Evidence::HoursBeyondAttendance { person, .. }
+            | Evidence::CodeGuessing { person, .. } => Some([person.id].into()),
+            Evidence::ImpossibleTravel { from, to, .. } => {
+                Some([from.person.id, to.person.id].into())
+            }
+            Evidence::OutsideFence { breaches } => Some(
+                breaches
+                    .iter()
+                    .map(|breach| breach.check_in.person.id)
+                    .collect(),
+            ),
+            Evidence::ManyCorrections { .. } | Evidence::MissingRecording { .. } => None,
+        }
+    }
+
     /// The kind of flag this evidence shows.
     pub fn kind(&self) -> FlagKind {
         match self {
@@ -241,5 +268,54 @@ impl fmt::Display for PersonRef {
             Some(name) => write!(formatter, "{name}"),
             None => write!(formatter, "#{}", self.id),
         }
+    }
+}
+
+#[cfg(test)]
+mod people_tests {
+    use super::*;
+
+    fn person(id: i64) -> PersonRef {
+        PersonRef { id, name: None }
+    }
+
+    /// Issue 13 item 1: a flag holds back the claim lines of the people it is about, or all of
+    /// the class's when it is about the class.
+    #[test]
+    fn issue_13_a_flag_is_about_its_people_or_about_the_class() {
+        let hours = Evidence::HoursBeyondAttendance {
+            person: person(7),
+            claimed_hours: 80,
+            attended_hours: 40,
+        };
+        assert_eq!(hours.people(), Some([7].into()));
+        let at = DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap();
+        let check = |id: i64| CheckInRef {
+            id,
+            class_id: 1,
+            session_id: 2,
+            person: person(id * 10),
+            at,
+            kind: CheckKind::CheckIn,
+            position: None,
+        };
+        let travel = Evidence::ImpossibleTravel {
+            from: check(1),
+            to: check(2),
+            distance_m: 50_000.0,
+            seconds: 600,
+        };
+        assert_eq!(travel.people(), Some([10, 20].into()));
+        let missing = Evidence::MissingRecording {
+            session: SessionRef {
+                id: 2,
+                class_id: 1,
+                starts_at: at,
+                ends_at: at,
+                delivery: Delivery::Offline,
+                hours: 8,
+            },
+        };
+        assert_eq!(missing.people(), None);
     }
 }

@@ -705,7 +705,8 @@ pub async fn write_off(
 pub struct FundQuery {
     /// The region; a city's own by default.
     pub region: Option<String>,
-    pub year: i32,
+    /// The year; this year by default.
+    pub year: Option<i32>,
 }
 
 /// A region's fund balances for a year.
@@ -731,10 +732,14 @@ pub async fn balances(
         .filter(|region| !region.is_empty())
         .or_else(|| caller.user().and_then(|user| user.region.clone()))
         .ok_or_else(|| AppError::invalid("region", "请指定地区"))?;
-    let balances = claims::balances(&state, &caller, &region, query.year).await?;
+    let year = query.year.unwrap_or_else(|| {
+        use chrono::Datelike;
+        state.clock.today().year()
+    });
+    let balances = claims::balances(&state, &caller, &region, year).await?;
     Ok(Json(Balances {
         region,
-        year: query.year,
+        year,
         skills_upgrading_balance_fen: balances.skills_upgrading_balance.get(),
         employment_subsidy_fund_fen: balances.employment_subsidy_fund.get(),
     }))
