@@ -1,5 +1,6 @@
 //! DTE's documents: Excel workbooks people download, rosters (花名册) and exam score sheets
-//! (成绩单) uploaded and exported, and continuing-education hours records.
+//! (成绩单) uploaded and exported, continuing-education hours records, and documents of one
+//! table (the public notice, a claim's form and ledger, the payments report).
 //!
 //! This crate turns plain records into file bytes and uploaded bytes into checked records. It
 //! does no I/O and knows nothing of the database or HTTP; callers hand it rows or bytes.
@@ -8,6 +9,7 @@ pub mod catalog;
 pub mod hours;
 pub mod roster;
 pub mod scores;
+pub mod table;
 
 /// A document could not be produced.
 #[derive(Debug, thiserror::Error)]

@@ -36,9 +36,11 @@
 mod hours;
 mod payload;
 pub mod picture;
+mod table;
 mod world;
 
 pub use hours::{HoursRecord, HoursRecordLine, HoursRecordYear};
+pub use table::{TableColumn, TableDocument};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -263,6 +265,12 @@ impl Renderer {
     /// portrait PDF: one table per year with each completed training and the year's total.
     pub fn render_hours(&self, record: &HoursRecord) -> Result<Vec<u8>, PdfError> {
         self.compile(Payload::hours(record))
+    }
+
+    /// Renders a document of one table (the public notice, a claim's 补贴申请表 or 培训台账) as
+    /// an A4 portrait PDF, the table's header repeated on every page.
+    pub fn render_table(&self, document: &TableDocument) -> Result<Vec<u8>, PdfError> {
+        self.compile(Payload::table(document))
     }
 
     /// Lays out and exports one document, then ages typst's caches every so often so that a

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::hours::HoursRecord;
 use crate::picture::{PictureError, PictureFormat, check_picture};
+use crate::table::TableDocument;
 use crate::{LevelCertificate, PdfError, TrainingCertificate};
 
 /// Which template a document uses.
@@ -21,6 +22,8 @@ pub(crate) enum Kind {
     Level,
     /// 继续教育学时记录, `templates/hours.typ`.
     Hours,
+    /// A document of one table (公示, 补贴申请表, 培训台账), `templates/table.typ`.
+    Table,
 }
 
 /// Everything one document needs, ready to hand to typst.
@@ -41,6 +44,7 @@ struct Data {
     training: Vec<TrainingData>,
     level: Vec<LevelData>,
     hours: Option<HoursData>,
+    table: Option<TableDocument>,
 }
 
 /// Where one picture lies in `/assets.bin`, and how typst should decode it.
@@ -214,6 +218,14 @@ impl Payload {
                 })
                 .collect(),
         });
+        payload
+    }
+
+    /// A document of one table: the whole document, passed as it is.
+    pub(crate) fn table(document: &TableDocument) -> Self {
+        let mut payload = Payload::new(Kind::Table);
+        payload.data.title = document.title.clone();
+        payload.data.table = Some(document.clone());
         payload
     }
 

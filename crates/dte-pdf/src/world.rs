@@ -2,7 +2,7 @@
 //! small `World` per render whose fixed virtual files carry that render's data.
 //!
 //! typst interns every file path for the life of the process (at most 65,535 of them), so the
-//! paths are fixed — `/training.typ`, `/level.typ`, `/hours.typ`, `/common.typ`, `/data.json`,
+//! paths are fixed — `/training.typ`, `/level.typ`, `/hours.typ`, `/table.typ`, `/common.typ`, `/data.json`,
 //! `/assets.bin` — and only their contents change from one render to the next. Each render gets
 //! its own `CertificateWorld`, so threads never share mutable state; typst's memoisation
 //! (comemo) is keyed by the contents it reads and is itself thread-safe.
@@ -35,6 +35,8 @@ static TRAINING_TYP: &str = include_str!("../templates/training.typ");
 static LEVEL_TYP: &str = include_str!("../templates/level.typ");
 /// The continuing-education hours record template.
 static HOURS_TYP: &str = include_str!("../templates/hours.typ");
+/// The template of a document of one table (公示, 补贴申请表, 培训台账).
+static TABLE_TYP: &str = include_str!("../templates/table.typ");
 
 /// What every render shares; immutable after `Engine::new`, hence `Send + Sync`.
 pub(crate) struct Engine {
@@ -45,6 +47,7 @@ pub(crate) struct Engine {
     training: Source,
     level: Source,
     hours: Source,
+    table: Source,
     data_id: FileId,
     assets_id: FileId,
 }
@@ -76,6 +79,7 @@ impl Engine {
             training: Source::new(file_id("/training.typ")?, TRAINING_TYP.to_owned()),
             level: Source::new(file_id("/level.typ")?, LEVEL_TYP.to_owned()),
             hours: Source::new(file_id("/hours.typ")?, HOURS_TYP.to_owned()),
+            table: Source::new(file_id("/table.typ")?, TABLE_TYP.to_owned()),
             data_id: file_id("/data.json")?,
             assets_id: file_id("/assets.bin")?,
         })
@@ -87,6 +91,7 @@ impl Engine {
             Kind::Training => self.training.id(),
             Kind::Level => self.level.id(),
             Kind::Hours => self.hours.id(),
+            Kind::Table => self.table.id(),
         };
         let data = Bytes::from_string(payload.json()?);
         let assets = Bytes::new(payload.into_assets());
@@ -118,9 +123,15 @@ impl Engine {
 
     /// The parsed template behind a file id, if it is one of ours.
     fn source(&self, id: FileId) -> Option<&Source> {
-        [&self.common, &self.training, &self.level, &self.hours]
-            .into_iter()
-            .find(|source| source.id() == id)
+        [
+            &self.common,
+            &self.training,
+            &self.level,
+            &self.hours,
+            &self.table,
+        ]
+        .into_iter()
+        .find(|source| source.id() == id)
     }
 }
 

@@ -1034,7 +1034,7 @@ impl Store {
             .bind(i64::from(year))
             .bind(source.as_str())
             .bind(amount.get())
-            .bind(format!("追回第 {clawback_id} 号案件，凭证 {voucher}"))
+            .bind(crate::claim_reports::recovery_note(clawback_id, voucher))
             .bind(actor.user_id)
             .bind(actor.at)
             .execute(&mut *tx)

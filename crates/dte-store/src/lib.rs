@@ -11,6 +11,7 @@ mod audit;
 mod calendar;
 mod catalog;
 mod certificates;
+mod claim_reports;
 mod claims;
 mod classes;
 mod completion;
@@ -39,6 +40,7 @@ pub use certificates::{
     CERTIFICATE_PAGE_MAX, CertificateDetails, CertificateFilter, CertificateRow,
     CertificateSignature, IssueRefusal, NewCertificate, Revocation,
 };
+pub use claim_reports::{ClawbackFact, PaymentFact, RecoveryFact, ReportKey, SubsidyReportFacts};
 pub use claims::{
     ClaimChange, ClaimFilter, ClaimLineRow, ClaimRow, ClawbackRow, LineReasonRow, NewClaimLine,
     NewFundEntry, NewPayment, ObjectionRow, PaymentRow,

@@ -132,6 +132,33 @@ async fn certificates_of(
     Ok(rows)
 }
 
+/// The certificates a line of `class` counts for a person: the training certificate of this
+/// class, and the level certificate of its occupation (a valid one of its level first).
+pub(crate) async fn certificates_for(
+    context: &Context,
+    class: &ClassRow,
+    person_id: i64,
+) -> Result<(Option<CertificateRow>, Option<CertificateRow>), ServiceError> {
+    let training = certificates_of(context, person_id, CertificateKind::Training)
+        .await?
+        .into_iter()
+        .find(|row| {
+            matches!(row.details, dte_store::CertificateDetails::Training { class_id, .. } if class_id == class.id)
+        });
+    let level = certificates_of(context, person_id, CertificateKind::Level)
+        .await?
+        .into_iter()
+        .filter(|row| row.occupation == class.occupation)
+        .min_by_key(|row| {
+            (
+                row.status != CertificateStatus::Valid,
+                row.level != class.level,
+                std::cmp::Reverse(row.id),
+            )
+        });
+    Ok((training, level))
+}
+
 /// The facts of one trainee's line, with the class's facts; `claim_id` is the claim the line
 /// is on (its own line does not count as another subsidy), 0 before it exists.
 pub(crate) async fn line_facts(
@@ -160,21 +187,7 @@ pub(crate) async fn line_facts(
         .collect();
     let documents = context.store.documents(enrolment_id).await?;
     let has = |kind: &str| documents.iter().any(|document| document.kind == kind);
-    let training = certificates_of(context, person_id, CertificateKind::Training).await?;
-    let training = training.iter().find(|row| {
-        matches!(row.details, dte_store::CertificateDetails::Training { class_id, .. } if class_id == class.id)
-    });
-    let level = certificates_of(context, person_id, CertificateKind::Level).await?;
-    let level = level
-        .iter()
-        .filter(|row| row.occupation == class.occupation)
-        .min_by_key(|row| {
-            (
-                row.status != CertificateStatus::Valid,
-                row.level != class.level,
-                std::cmp::Reverse(row.id),
-            )
-        });
+    let (training, level) = certificates_for(context, class, person_id).await?;
     let other_subsidies = context
         .store
         .subsidies_held(person_id, claim_id)
@@ -204,8 +217,8 @@ pub(crate) async fn line_facts(
         has_commitment_letter: has("commitment"),
         ledger,
         sessions_without_recording: facts.sessions_without_recording,
-        training_certificate: training.map(certificate_fact),
-        level_certificate: level.map(certificate_fact),
+        training_certificate: training.as_ref().map(certificate_fact),
+        level_certificate: level.as_ref().map(certificate_fact),
         other_subsidies,
         // Sanctions come with the supervision issue (14); none exclude anyone yet.
         sanctions: Vec::new(),

@@ -1,17 +1,30 @@
 //! Subsidy claims (补贴申领, SPEC step 9, issue 13): the institution's claim for a subsidised
 //! class, assembled from the records (`assemble`); the city's review with four eyes, the public
 //! notice and its objections (`review`); the payment from the city's funds and the recovery of
-//! money paid for a violation (`money`). Every line is judged again by
+//! money paid for a violation (`money`); the documents — the public notice for posting, the
+//! claim form and training ledger (`documents`, `ledger`) — and the payments and clawbacks
+//! report (`report`). Every line is judged again by
 //! `dte_domain::subsidy::assess_line` at each step, since the records may change between them.
 
 mod assemble;
+mod documents;
+mod ledger;
 mod money;
+mod report;
 mod review;
 
 pub use assemble::open;
+pub use documents::{
+    ClaimDocument, DOCUMENT_LINES_MAX, DocumentFormat, Download, check_lines, claim_document,
+    notice_document,
+};
 pub use money::{
     Allocation, PaymentInput, RecoveryInput, allocate, balances, open_clawback, pay,
     record_recovery, write_off,
+};
+pub use report::{
+    REPORT_FACTS_MAX, ReportFigures, ReportRow, SubsidyReport, subsidy_report,
+    subsidy_report_download,
 };
 pub use review::{
     Decision, Notice, ObjectionInput, approve, close_notice, lodge_objection, notices, recheck,

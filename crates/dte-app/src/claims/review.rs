@@ -541,6 +541,15 @@ pub struct Notice {
     pub lines: Vec<ClaimLineRow>,
 }
 
+/// Whether a line of a claim noticed shows on its notice: approved (and later paid or clawed
+/// back), or rejected after an objection against it was upheld.
+pub(crate) fn on_notice(line: &ClaimLineRow) -> bool {
+    matches!(
+        line.status,
+        LineStatus::Approved | LineStatus::Paid | LineStatus::ClawedBack
+    ) || line.review_reason.as_deref() == Some("objection_upheld")
+}
+
 /// The public notices (公示), newest first: claims on notice now, and those noticed before.
 /// Nobody signs in; names and ID numbers are masked by the wire.
 pub async fn notices(context: &Context) -> Result<Vec<Notice>, ServiceError> {
@@ -563,12 +572,7 @@ pub async fn notices(context: &Context) -> Result<Vec<Notice>, ServiceError> {
             .claim_lines(claim.id)
             .await?
             .into_iter()
-            .filter(|line| {
-                matches!(
-                    line.status,
-                    LineStatus::Approved | LineStatus::Paid | LineStatus::ClawedBack
-                ) || line.review_reason.as_deref() == Some("objection_upheld")
-            })
+            .filter(on_notice)
             .collect();
         notices.push(Notice {
             open: claim.status == ClaimStatus::InNotice && today <= ends_on,

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod certificates;
 pub mod check_ins;
+pub mod claim_documents;
 pub mod claims;
 pub mod classes;
 pub mod documents;

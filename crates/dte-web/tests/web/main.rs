@@ -12,6 +12,7 @@ mod bombs;
 mod browser;
 mod calendar;
 mod certificates;
+mod claim_documents;
 mod claims;
 mod class_pages;
 mod classes;
