@@ -1,6 +1,7 @@
 //! Checks the certificates of 附件3 and 附件4 with real PDF tools, never byte snapshots:
 //! `pdfinfo`, `pdftotext`, `pdffonts`, `pdfimages`, `pdftoppm` (Debian's poppler-utils) and
-//! `zbarimg` (zbar-tools). A missing tool fails the test that needs it; nothing is skipped.
+//! `zbarimg` (zbar-tools), and likewise the hours record and the table documents (the notice, a
+//! claim's form and ledger). A missing tool fails the test that needs it; nothing is skipped.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // An integration-test crate: a failed unwrap is a failed test.
 
@@ -9,7 +10,9 @@ use std::process::Command;
 use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
-use dte_pdf::{LevelCertificate, PdfError, Renderer, TrainingCertificate};
+use dte_pdf::{
+    LevelCertificate, PdfError, Renderer, TableColumn, TableDocument, TrainingCertificate,
+};
 
 /// The limits on pictures, in a file of their own.
 #[path = "pdf/pictures.rs"]
@@ -604,4 +607,86 @@ fn an_empty_hours_record_says_there_is_nothing_yet() {
     record.years.clear();
     let pdf = save("hours_empty", &RENDERER.render_hours(&record).unwrap());
     assert!(text_of(&pdf).contains("暂无已结业的培训"));
+}
+
+fn table(rows: usize, tricky: &str) -> TableDocument {
+    let column = |header: &str, width: f64, right: bool| TableColumn {
+        header: header.into(),
+        width,
+        right,
+    };
+    TableDocument {
+        title: format!("大连职业技能培训补贴公示{tricky}"),
+        fields: vec![
+            ("地区".into(), "大连".into()),
+            ("班期".into(), tricky.into()),
+        ],
+        paragraphs: vec![format!("段落：{tricky}")],
+        columns: vec![
+            column("序号", 10.0, true),
+            column("姓名", 20.0, false),
+            column("证件号码", 40.0, false),
+            column("培训机构", 70.0, false),
+            column("补贴金额（元）", 40.0, true),
+        ],
+        rows: (1..=rows)
+            .map(|n| {
+                vec![
+                    n.to_string(),
+                    "欧**".into(),
+                    "210202********1234".into(),
+                    if n == 1 {
+                        tricky.into()
+                    } else {
+                        "大连理工大学".into()
+                    },
+                    "1,600.00".into(),
+                ]
+            })
+            .collect(),
+        totals: vec![("补贴金额合计".into(), format!("{rows} 人"))],
+        notes: vec!["姓名、证件号码按规定部分隐去。".into()],
+    }
+}
+
+#[test]
+fn a_table_document_is_a4_and_prints_markup_in_user_text_literally() {
+    // Issue 13 item 6: the notice, claim form and ledger are A4 tables; what users typed (a
+    // class title, an institution's name) reaches typst only as data.
+    let tricky = r#"#panic("boom") *粗* $x^2$ [链接] <标签> @引用 // 注释"#;
+    let pdf = save("table", &RENDERER.render_table(&table(3, tricky)).unwrap());
+    assert_size(&pdf, 210.0, 297.0);
+    let text = text_of(&pdf);
+    let squeezed: String = tricky.chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in [
+        format!("大连职业技能培训补贴公示{squeezed}"),
+        format!("班期：{squeezed}"),
+        format!("段落：{squeezed}"),
+        "210202********1234".to_owned(),
+        "补贴金额合计：3人".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "{expected} missing from {text}");
+    }
+    assert!(fonts_of(&pdf).iter().all(|(_, embedded)| *embedded));
+}
+
+#[test]
+fn a_table_document_of_5000_lines_repeats_its_header_on_every_page() {
+    // The most lines a claim document holds (dte_app::claims::DOCUMENT_LINES_MAX).
+    let started = std::time::Instant::now();
+    let pdf = save(
+        "table_5000",
+        &RENDERER.render_table(&table(5_000, "")).unwrap(),
+    );
+    let took = started.elapsed();
+    let pages: usize = info(&pdf, "Pages").parse().unwrap();
+    assert!(pages > 50, "{pages} pages");
+    let text = run("pdftotext", &["-enc", "UTF-8", arg(&pdf), "-"]);
+    assert_eq!(
+        text.matches("证件号码").count(),
+        pages + 1,
+        "a header a page"
+    );
+    assert!(text.contains("5000"), "the last line");
+    eprintln!("5,000 lines: {pages} pages in {took:?}");
 }
