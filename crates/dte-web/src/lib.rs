@@ -32,7 +32,8 @@ use std::sync::Arc;
 pub struct AppState {
     pub context: dte_app::Context,
     pub security: Arc<auth::Security>,
-    /// The public verification's limit of look-ups per client address and minute.
+    /// The public look-ups' limit per client address and minute: certificate verification and
+    /// the notices' downloads.
     pub verification_limit: Arc<rate_limit::RateLimiter>,
     /// The public notice's limit of objections per client address and minute.
     pub objection_limit: Arc<rate_limit::RateLimiter>,

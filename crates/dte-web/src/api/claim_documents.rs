@@ -48,15 +48,23 @@ fn notice_file(name: &str) -> Result<(i64, DocumentFormat), ServiceError> {
 }
 
 /// A public notice for posting, `{id}.pdf` (A4) or `{id}.xlsx`, without sign-in: only a claim
-/// that has been on notice, holders and ID numbers masked.
+/// that has been on notice, holders and ID numbers masked; limited per address like the other
+/// public look-ups.
 #[utoipa::path(get, path = "/api/v1/notices/{file}", tag = "subsidy", params(("file" = String, Path, description = "The claim's id with `.pdf` or `.xlsx`, e.g. `12.pdf`")), responses(
     (status = 200, content_type = "application/pdf", description = "The notice as an A4 PDF (or as .xlsx for `{id}.xlsx`)"),
     (status = 404, body = ErrorBody, description = "No claim with this id has been on notice"),
+    (status = 429, body = ErrorBody, description = "Too many public look-ups from this address"),
 ))]
 pub async fn notice(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> Result<Response, AppError> {
+    // Printing costs the server more than a look-up: the public look-ups' limit per address.
+    state
+        .verification_limit
+        .check(caller.address)
+        .map_err(crate::rate_limit::too_many)?;
     let (id, format) = notice_file(&name)?;
     Ok(file(claims::notice_document(&state, id, format).await?))
 }

@@ -525,6 +525,13 @@ async fn a_claims_documents_are_masked_printable_and_add_up(app: TestApp) {
         .get_bytes("/api/v1/reports/subsidies.xlsx?year=1999", &province)
         .await;
     assert_eq!(status, 422);
+    // Public downloads count against the address's public look-ups, like verification.
+    let mut statuses = Vec::new();
+    for _ in 0..crate::helpers::VERIFICATIONS_PER_MINUTE {
+        statuses.push(public_get(&app, "/api/v1/notices/x.pdf").await.0);
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    assert!(statuses.iter().all(|status| [404, 429].contains(status)));
     let trainee_account = app.create_user(Role::Trainee, "trainee").await;
     let trainee_token = app.own_token(&trainee_account).await;
     let (status, _) = app
