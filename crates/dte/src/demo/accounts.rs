@@ -62,6 +62,20 @@ const STAFF: &[StaffAccount] = &[
         None,
     ),
     (
+        "demo-dalian-review",
+        "大连市人社局（复核）",
+        Role::CityAdmin,
+        Some("大连"),
+        None,
+    ),
+    (
+        "demo-shenyang-review",
+        "沈阳市人社局（复核）",
+        Role::CityAdmin,
+        Some("沈阳"),
+        None,
+    ),
+    (
         "demo-dlut",
         "大连理工大学",
         Role::TrainingInstitution,

@@ -9,6 +9,7 @@
 mod accounts;
 mod attendance;
 mod certificates;
+mod claims;
 mod exams;
 mod people;
 mod places;
@@ -56,18 +57,46 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let certificate_key = crate::keys::load_certificate_key(&config.data_dir)?;
     let issued = certificates::issue(&store, &certificate_key, &classes, now).await?;
     let examined = exams::examine(&store, &certificate_key, &classes, today, now).await?;
+    let classes = all_classes(&store).await?;
+    let claimed = claims::claim(
+        &store,
+        (
+            &config.data_dir,
+            std::sync::Arc::new(keyring.clone()),
+            crate::keys::load_certificate_key(&config.data_dir)?,
+        ),
+        &classes,
+        today,
+        now,
+    )
+    .await?;
     print_summary(
         &store,
         config,
         &outcome,
         &attendance,
         &filmed,
-        (&issued, &examined),
+        (&issued, &examined, &claimed),
         &printed,
     )
     .await?;
     store.close().await;
     Ok(())
+}
+
+/// The summary of the subsidy claims.
+fn print_claims(claimed: &claims::Claimed) {
+    println!(
+        "  补贴申领：{} 件，已拨付 {}（/claims；公示 /notices）",
+        claimed.claims.len(),
+        dte_domain::Fen::new(claimed.paid_fen)
+    );
+    for (id, title, state) in &claimed.claims {
+        println!("    申领 {id} {title}：{state}");
+    }
+    if let Some(case) = claimed.clawback {
+        println!("    追回案件 {case}：部分追回");
+    }
 }
 
 /// The summary of completion, certificates and level evaluation.
@@ -145,7 +174,7 @@ async fn print_summary(
     outcome: &year::Outcome,
     attendance: &attendance::Attendance,
     filmed: &recordings::Filmed,
-    (issued, examined): (&certificates::Issued, &exams::Examined),
+    (issued, examined, claimed): (&certificates::Issued, &exams::Examined, &claims::Claimed),
     printed: &[Printed],
 ) -> anyhow::Result<()> {
     let year = store.catalog_year(chrono::Utc::now().year()).await?;
@@ -221,6 +250,7 @@ async fn print_summary(
     }
     print_filmed(filmed);
     print_certificates(issued, examined);
+    print_claims(claimed);
     println!("账号（角色、用户名、密码；只显示这一次）：");
     for account in printed {
         println!(

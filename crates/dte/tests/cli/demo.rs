@@ -398,6 +398,76 @@ async fn demo_makes_a_year_of_classes_in_every_region_that_its_printed_accounts_
         [0x1a, 0x45, 0xdf, 0xa3],
         "WebM"
     );
+    // Issue 13 item 8: claims in every state of SPEC's contract, lived through the services;
+    // a notice open now with an objection; payments from both funds; a clawback in part.
+    let get = async |path: &str, token: Option<&str>| -> serde_json::Value {
+        let mut request = client.get(format!("{address}{path}"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap().json().await.unwrap()
+    };
+    let listed = get("/api/v1/claims", Some(&province)).await;
+    let states: BTreeSet<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|claim| claim["status"].as_str().unwrap())
+        .collect();
+    for state in [
+        "draft",
+        "submitted",
+        "in_review",
+        "in_notice",
+        "approved",
+        "paid",
+        "partly_rejected",
+        "rejected",
+        "withdrawn",
+    ] {
+        assert!(states.contains(state), "no {state} claim: {states:?}");
+    }
+    let notices = get("/api/v1/notices", None).await;
+    let open: Vec<&serde_json::Value> = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|notice| notice["status"] == "open")
+        .collect();
+    assert_eq!(open.len(), 1, "{notices}");
+    let on_notice = open[0]["id"].as_i64().unwrap();
+    let claim = get(&format!("/api/v1/claims/{on_notice}"), Some(&province)).await;
+    assert_eq!(claim["objections"][0]["status"], "open", "{claim}");
+    let payments = get("/api/v1/payments", Some(&province)).await;
+    let sources: BTreeSet<&str> = payments["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|payment| payment["fund_source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        BTreeSet::from(["employment_subsidy_fund", "skills_upgrading_balance"])
+    );
+    let clawbacks = get("/api/v1/clawbacks", Some(&province)).await;
+    assert_eq!(
+        clawbacks["items"][0]["status"], "partly_recovered",
+        "{clawbacks}"
+    );
+    // The reasons of the lines not paid are several, each a stable code.
+    let mut reasons = BTreeSet::new();
+    for item in listed["items"].as_array().unwrap() {
+        let claim = get(&format!("/api/v1/claims/{}", item["id"]), Some(&province)).await;
+        for line in claim["lines"].as_array().unwrap() {
+            for code in line["reasons"].as_array().unwrap() {
+                reasons.insert(code.as_str().unwrap().to_owned());
+            }
+            if let Some(reason) = line["review_reason"].as_str() {
+                reasons.insert(reason.to_owned());
+            }
+        }
+    }
+    assert!(reasons.len() >= 4, "{reasons:?}");
     // The printed pending trainee activates with the printed code, then signs in.
     let (username, code) = pending_trainee(&printed);
     let password = "Liaohe-Delta-Reed-2026";
