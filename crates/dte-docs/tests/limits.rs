@@ -13,15 +13,11 @@ use dte_docs::roster::{FileError, RosterErrors, SubsidyChoice, parse_roster};
 use dte_docs::scores::{ScoreSheetErrors, SheetCandidate, parse_score_sheet};
 use rust_xlsxwriter::Workbook;
 use std::io::{Cursor, Read, Write};
-use std::time::{Duration, Instant};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
 const MB: usize = 1024 * 1024;
-
-/// A bomb must be refused well within this (the issue asks for a second over HTTP).
-const QUICKLY: Duration = Duration::from_secs(1);
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
@@ -91,19 +87,18 @@ fn roster_refusal(bytes: &[u8]) -> FileError {
     }
 }
 
-/// Asserts that both imports refuse `bytes` for `limit` within [`QUICKLY`], with the stable
-/// code and a Chinese message naming the limit.
+/// Asserts that both imports refuse `bytes` for `limit`, with the stable code and a Chinese
+/// message naming the limit. (How fast and in how little memory is measured elsewhere: the
+/// resident-memory probe in dte-web's tests and `benches/roster_import.rs`, never by a timed
+/// assertion.)
 fn assert_refused_for(bytes: &[u8], limit: WorkbookLimit, names: &str) {
-    let started = Instant::now();
     let error = roster_refusal(bytes);
-    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
     assert_eq!(error, FileError::TooLarge(limit));
     assert_eq!(error.code(), Some(WORKBOOK_TOO_LARGE));
     let message = error.to_string();
     assert!(message.contains(names), "{message}");
     assert!(message.contains("花名册"), "{message}");
 
-    let started = Instant::now();
     let candidates = [SheetCandidate {
         key: 1,
         name: "张三".into(),
@@ -111,7 +106,6 @@ fn assert_refused_for(bytes: &[u8], limit: WorkbookLimit, names: &str) {
         scores: None,
     }];
     let refused = parse_score_sheet(bytes, &candidates).unwrap_err();
-    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
     assert_eq!(refused, ScoreSheetErrors::File(FileError::TooLarge(limit)));
     let message = refused.to_string();
     assert!(
@@ -164,9 +158,7 @@ fn a_part_longer_than_its_header_says_is_never_read_past_the_declared_size() {
     let mut archive = ZipArchive::new(Cursor::new(&bomb)).unwrap();
     assert_eq!(archive.by_name(SHARED_STRINGS).unwrap().size(), 1024);
 
-    let started = Instant::now();
     assert_eq!(roster_refusal(&bomb), FileError::Unreadable);
-    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
     // And the zip reader itself stops at the declared size.
     let mut part = archive.by_name(SHARED_STRINGS).unwrap();
     let mut sink = Vec::new();

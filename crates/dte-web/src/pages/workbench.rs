@@ -76,6 +76,38 @@ pub async fn page(
     if reviews && let Some(review) = tasks.first_mut() {
         review.badge = Some(format!("待审核 {}", classes.len()));
     }
+    // Subsidy claims needing attention: an institution's clawbacks still to repay (it is
+    // notified here), a city's claims waiting for review.
+    if dte_app::access::admits(&caller, Action::ListClaims) && user.role != Role::Inspector {
+        let badge = if dte_app::access::admits(&caller, Action::FileClaim) {
+            let open = dte_app::claims::clawbacks(&state, &caller)
+                .await?
+                .iter()
+                .filter(|case| !case.status.closed())
+                .count();
+            (open > 0).then(|| format!("待追回 {open}"))
+        } else if dte_app::access::admits(&caller, Action::ReviewClaim) {
+            let filter = dte_store::ClaimFilter {
+                status: Some(dte_domain::subsidy::ClaimStatus::Submitted),
+                region: None,
+            };
+            let waiting = dte_app::claims::list(&state, &caller, &filter).await?;
+            let overdue = waiting.iter().filter(|(_, late)| *late).count();
+            Some(if overdue > 0 {
+                format!("待审核 {}（超期 {overdue}）", waiting.len())
+            } else {
+                format!("待审核 {}", waiting.len())
+            })
+        } else {
+            None
+        };
+        if let Some(task) = tasks
+            .iter_mut()
+            .find(|task| task.href.starts_with("/claims"))
+        {
+            task.badge = badge;
+        }
+    }
     let page = WorkbenchPage {
         chrome: Chrome::new("workbench", &caller),
         role: user.role.label(),

@@ -822,6 +822,9 @@ async fn a_claim_goes_from_the_records_to_payment_and_clawback(app: TestApp) {
         .await;
     assert_eq!(status, 201, "{case}");
     let case = case["id"].as_i64().unwrap();
+    // The institution is told on its workbench that money is to be repaid.
+    let home = page_text(&app, "/workbench", &cast.dlut).await;
+    assert!(home.contains("待追回 1"), "{home}");
     let (_, cases) = app
         .send_json(Method::GET, "/api/v1/clawbacks", &cast.dlut, None)
         .await;
@@ -1131,6 +1134,7 @@ async fn the_claim_pages_offer_each_role_its_steps(app: TestApp) {
     }
     // The city: the notice's objections and payment; the inspector: reading only.
     let city = page_text(&app, &format!("/claims/{id}"), &cast.reviewer).await;
+    assert!(city.contains(&format!("/api/v1/claims/{id}/ledger.xlsx")));
     assert!(city.contains("id=\"pay-form\"") && city.contains("data-status=\"in_notice\""));
     let inspector = page_text(&app, &format!("/claims/{id}"), &cast.inspector).await;
     assert!(
