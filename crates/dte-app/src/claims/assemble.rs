@@ -19,6 +19,8 @@ use std::collections::HashMap;
 /// open flags and the price of a line.
 pub(crate) struct ClassFacts {
     pub class: ClassRow,
+    /// The class's roster, read once for all its lines.
+    pub roster: Vec<dte_store::RosterEntry>,
     ledgers: HashMap<i64, HoursLedger>,
     sessions_without_recording: u32,
     /// The class's flags: their label and the people they are about (`None`: the class).
@@ -84,8 +86,10 @@ pub(crate) async fn class_facts(
             ))
         })?;
     let amount = line_amount(level.hours, level.rate_per_hour).map_err(ServiceError::internal)?;
+    let roster = context.store.class_roster(class.id).await?;
     Ok(ClassFacts {
         class,
+        roster,
         ledgers,
         sessions_without_recording: u32::try_from(missing).unwrap_or(u32::MAX),
         open_flags,
@@ -169,8 +173,8 @@ pub(crate) async fn line_facts(
     claim_id: i64,
 ) -> Result<LineFacts, ServiceError> {
     let class = &facts.class;
-    let roster = context.store.class_roster(class.id).await?;
-    let entry = roster
+    let entry = facts
+        .roster
         .iter()
         .find(|entry| entry.enrolment_id == enrolment_id)
         .ok_or_else(|| {
@@ -240,14 +244,14 @@ pub(crate) async fn line_facts(
     })
 }
 
-/// A line's state and reasons as the domain judges its facts on `today`.
-pub(crate) async fn judge(
-    context: &Context,
+/// A line's state and reasons as the domain judges its facts on `today` under `policy` (the
+/// policy in force that day, read once for all the lines).
+pub(crate) fn judge(
     facts: &LineFacts,
+    policy: &dte_domain::Policy,
     today: NaiveDate,
-) -> Result<(LineStatus, Vec<LineReasonRow>), ServiceError> {
-    let policy = crate::policy_on(context, today).await?;
-    let reasons: Vec<LineReasonRow> = assess_line(facts, &policy, today)
+) -> (LineStatus, Vec<LineReasonRow>) {
+    let reasons: Vec<LineReasonRow> = assess_line(facts, policy, today)
         .iter()
         .map(|reason| LineReasonRow {
             code: reason.code().to_owned(),
@@ -259,7 +263,7 @@ pub(crate) async fn judge(
     } else {
         LineStatus::Ineligible
     };
-    Ok((status, reasons))
+    (status, reasons)
 }
 
 /// Opens a claim for a finished subsidised class of the principal's institution, one line per
@@ -291,8 +295,9 @@ pub async fn open(
             ),
         ));
     }
-    let roster = context.store.class_roster(class.id).await?;
-    let subsidised: Vec<_> = roster
+    let facts = class_facts(context, principal, class).await?;
+    let subsidised: Vec<_> = facts
+        .roster
         .iter()
         .filter(|entry| entry.active && entry.subsidised)
         .collect();
@@ -300,11 +305,11 @@ pub async fn open(
         return Err(ServiceError::invalid("class", "该班期没有享受补贴的学员"));
     }
     let today = context.clock.today();
-    let facts = class_facts(context, principal, class).await?;
+    let policy = crate::policy_on(context, today).await?;
     let mut lines = Vec::new();
     for entry in subsidised {
         let line = line_facts(context, &facts, entry.person_id, entry.enrolment_id, 0).await?;
-        let (status, reasons) = judge(context, &line, today).await?;
+        let (status, reasons) = judge(&line, &policy, today);
         lines.push(NewClaimLine {
             enrolment_id: entry.enrolment_id,
             person_id: entry.person_id,

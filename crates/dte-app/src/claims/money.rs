@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use dte_domain::Fen;
 use dte_domain::access::{Action, Facts};
 use dte_domain::subsidy::{
-    ClaimStatus, ClawbackStatus, FundBalances, FundSource, LineStatus, check_payable,
-    check_recovery, check_write_off, split_payment,
+    ClaimStatus, ClawbackStatus, FundBalances, FundSource, LineStatus, check_recovery,
+    check_write_off, split_payment,
 };
 use dte_store::{NewFundEntry, NewPayment, StoreError};
 use utoipa::ToSchema;
@@ -161,28 +161,12 @@ pub async fn pay(
     let claim = claim_for(context, principal, id, Action::RecordPayment).await?;
     let today = context.clock.today();
     let voucher = voucher(&input.voucher)?;
-    let (Some(_), Some(ends_on)) = (claim.notice_starts_on, claim.notice_ends_on) else {
-        return Err(ServiceError::conflict(
-            "claim_state",
-            format!("该申领当前为“{}”，不能拨付", claim.status.label()),
-        ));
+    let (ClaimStatus::InNotice | ClaimStatus::Approved, Some(ends_on)) =
+        (claim.status, claim.notice_ends_on)
+    else {
+        return Err(super::review::wrong_state(&claim, "拨付"));
     };
-    if !matches!(claim.status, ClaimStatus::InNotice | ClaimStatus::Approved) {
-        return Err(ServiceError::conflict(
-            "claim_state",
-            format!("该申领当前为“{}”，不能拨付", claim.status.label()),
-        ));
-    }
-    let objections = context.store.claim_objections(id).await?;
-    let open = objections
-        .iter()
-        .filter(|objection| objection.status == "open")
-        .count();
-    check_payable(ends_on, u32::try_from(open).unwrap_or(u32::MAX), today).map_err(|refusal| {
-        let mut error = ServiceError::conflict(refusal.code(), refusal.to_string());
-        error.kind = crate::ErrorKind::Refused;
-        error
-    })?;
+    super::review::check_notice_over(context, id, ends_on).await?;
     if input.paid_on > today || input.paid_on <= ends_on {
         return Err(ServiceError::invalid(
             "paid_on",

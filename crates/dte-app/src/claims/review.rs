@@ -29,7 +29,7 @@ pub(crate) fn refused(refusal: &dte_domain::subsidy::ReviewRefusal) -> ServiceEr
     error
 }
 
-fn wrong_state(claim: &ClaimRow, doing: &str) -> ServiceError {
+pub(crate) fn wrong_state(claim: &ClaimRow, doing: &str) -> ServiceError {
     ServiceError::conflict(
         "claim_state",
         format!("该申领当前为“{}”，不能{doing}", claim.status.label()),
@@ -60,6 +60,7 @@ async fn rejudge(
     let class = class_for(context, principal, claim.class_id).await?;
     let facts = class_facts(context, principal, class).await?;
     let today = context.clock.today();
+    let policy = crate::policy_on(context, today).await?;
     let mut changes = Vec::new();
     for line in lines {
         let judged = matches!(line.status, LineStatus::Claimed | LineStatus::Ineligible)
@@ -69,7 +70,7 @@ async fn rejudge(
         }
         let line_facts =
             line_facts(context, &facts, line.person_id, line.enrolment_id, claim.id).await?;
-        let (status, reasons) = judge(context, &line_facts, today).await?;
+        let (status, reasons) = judge(&line_facts, &policy, today);
         let status = match (line.status, status) {
             (LineStatus::Approved, LineStatus::Claimed) => LineStatus::Approved,
             (LineStatus::Approved, _) => LineStatus::Rejected,
@@ -378,17 +379,13 @@ pub async fn approve(
         })
 }
 
-/// Closes a claim's notice once it is over with every objection resolved: the claim is
-/// `approved`, waiting for payment (or `rejected` when objections left no line approved).
-pub async fn close_notice(
+/// The notice of claim `id`, ending on `ends_on`, is over and every objection to it resolved
+/// (`dte_domain::subsidy::check_payable`): what closing the notice and paying both need.
+pub(crate) async fn check_notice_over(
     context: &Context,
-    principal: &Principal,
     id: i64,
+    ends_on: NaiveDate,
 ) -> Result<(), ServiceError> {
-    let claim = claim_for(context, principal, id, Action::ApproveClaim).await?;
-    let (ClaimStatus::InNotice, Some(ends_on)) = (claim.status, claim.notice_ends_on) else {
-        return Err(wrong_state(&claim, "结束公示"));
-    };
     let open = context
         .store
         .claim_objections(id)
@@ -401,7 +398,21 @@ pub async fn close_notice(
         u32::try_from(open).unwrap_or(u32::MAX),
         context.clock.today(),
     )
-    .map_err(|refusal| refused(&refusal))?;
+    .map_err(|refusal| refused(&refusal))
+}
+
+/// Closes a claim's notice once it is over with every objection resolved: the claim is
+/// `approved`, waiting for payment (or `rejected` when objections left no line approved).
+pub async fn close_notice(
+    context: &Context,
+    principal: &Principal,
+    id: i64,
+) -> Result<(), ServiceError> {
+    let claim = claim_for(context, principal, id, Action::ApproveClaim).await?;
+    let (ClaimStatus::InNotice, Some(ends_on)) = (claim.status, claim.notice_ends_on) else {
+        return Err(wrong_state(&claim, "结束公示"));
+    };
+    check_notice_over(context, id, ends_on).await?;
     let lines = context.store.claim_lines(id).await?;
     let to = if lines.iter().any(|line| line.status == LineStatus::Approved) {
         ClaimStatus::Approved

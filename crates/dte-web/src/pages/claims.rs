@@ -174,13 +174,7 @@ async fn show_list(
     } else {
         Vec::new()
     };
-    let year = state
-        .clock
-        .today()
-        .format("%Y")
-        .to_string()
-        .parse()
-        .unwrap_or(2026);
+    let year = dte_app::calendar::this_year(state);
     let region = caller.user().and_then(|user| user.region.clone());
     let funds = match region {
         Some(region) if dte_app::access::admits(caller, Action::ManageFunds) => {
@@ -452,13 +446,7 @@ pub async fn act(
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let value = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let value = |name: &str| field(&fields, name);
     let number = |name: &str| value(name).parse::<i64>().ok();
     let action = value("do");
     let outcome: Result<(), dte_app::ServiceError> = match action.as_str() {
@@ -553,13 +541,7 @@ pub async fn clawback(
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let value = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let value = |name: &str| field(&fields, name);
     let outcome = match value("do").as_str() {
         "recover" => match (
             yuan_to_fen(&value("amount")),
@@ -601,13 +583,7 @@ pub async fn funds(
     Extension(caller): Extension<Caller>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let value = |name: &str| {
-        fields
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let value = |name: &str| field(&fields, name);
     let outcome = match (yuan_to_fen(&value("amount")), value("year").parse::<i32>()) {
         (Some(amount), Ok(year)) => claims::allocate(
             &state,
@@ -644,6 +620,15 @@ async fn after_list_action(
         }
         Err(error) => Err(PageError(error)),
     }
+}
+
+/// The value of a form field, trimmed; empty when the form has none.
+fn field(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.trim().to_owned())
+        .unwrap_or_default()
 }
 
 /// An amount typed in 元 (at most two decimals, a sign allowed) as fen; `None` when it is not
