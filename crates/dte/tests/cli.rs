@@ -380,15 +380,7 @@ async fn user_create_makes_the_first_province_admin_who_can_sign_in() {
 /// the same database is refused.
 #[test]
 fn demo_prints_an_account_per_role_and_refuses_a_second_run() {
-    let dir = std::env::temp_dir().join(format!("dte-cli-demo-{}", std::process::id()));
-    let dir_text = dir.to_str().unwrap().to_owned();
-    let first = dte(&["demo", "--data-dir", &dir_text]);
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
-    let text = stdout(&first);
+    let (dir, text) = demo::demo_copy("again");
     for label in [
         "省人社厅管理员",
         "市人社局管理员",
@@ -400,19 +392,18 @@ fn demo_prints_an_account_per_role_and_refuses_a_second_run() {
     ] {
         assert!(text.contains(label), "demo output lacks {label}");
     }
-    let second = dte(&["demo", "--data-dir", &dir_text]);
+    let second = dte(&["demo", "--data-dir", dir.text()]);
     assert!(!second.status.success());
     assert!(String::from_utf8_lossy(&second.stderr).contains("已有演示数据"));
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// GB/T 22239-2019 8.1.4.4: `dte audit verify` passes on an untouched log and, after one row
 /// is changed behind the application's back, fails naming that row.
 #[tokio::test]
 async fn audit_verify_passes_then_names_the_changed_entry() {
-    let dir = std::env::temp_dir().join(format!("dte-cli-audit-{}", std::process::id()));
-    let dir_text = dir.to_str().unwrap().to_owned();
-    assert!(dte(&["demo", "--data-dir", &dir_text]).status.success());
+    let (folder, _) = demo::demo_copy("audit");
+    let dir = folder.0.clone();
+    let dir_text = folder.text().to_owned();
     let intact = dte(&["audit", "verify", "--data-dir", &dir_text]);
     assert!(intact.status.success(), "{}", stdout(&intact));
     assert!(
@@ -436,7 +427,6 @@ async fn audit_verify_passes_then_names_the_changed_entry() {
     let broken = dte(&["audit", "verify", "--data-dir", &dir_text]);
     assert!(!broken.status.success());
     assert!(stdout(&broken).contains("第 3 条"), "{}", stdout(&broken));
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// The accounts issue, item 4: keys rotate. `dte keys rotate` adds a key, keeps the old one,

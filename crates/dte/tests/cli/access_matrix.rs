@@ -4,7 +4,7 @@
 //! that principal, action and record. Unsafe requests carry a malformed body, so that what
 //! passes the permission is refused later (409/422) and no state changes.
 
-use super::demo::{DataFolder, every_class, password_of, run_demo};
+use super::demo::{demo_copy, every_class, password_of};
 use super::start_server;
 use dte_domain::access::{Action, Facts, Principal, authorize_any};
 use dte_domain::reference::InstitutionKind;
@@ -392,8 +392,7 @@ fn body_refused(status: StatusCode, code: &str) -> bool {
 /// rule for every role and route, on the demo's real rows.
 #[tokio::test]
 async fn every_route_answers_every_demo_account_as_the_authorization_rule_decides() {
-    let dir = DataFolder::new("matrix");
-    let printed = run_demo(&["--data-dir", dir.text()]);
+    let (dir, printed) = demo_copy("matrix");
     let store = Store::connect(&Store::sqlite_url_in(&dir.0)).await.unwrap();
     let mut principals = BTreeMap::new();
     for username in ACCOUNTS {

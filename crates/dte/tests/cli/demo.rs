@@ -32,6 +32,35 @@ impl Drop for DataFolder {
     }
 }
 
+/// One `dte demo` on SQLite for the whole test binary, copied into a fresh data folder for each
+/// test that only needs a demo year (a demo takes minutes in a debug build; CI has two cores).
+/// Answers the folder and what the demo printed.
+pub(super) fn demo_copy(name: &str) -> (DataFolder, String) {
+    static TEMPLATE: std::sync::OnceLock<(PathBuf, String)> = std::sync::OnceLock::new();
+    let (template, printed) = TEMPLATE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dte-cli-demo-template");
+        let _ = std::fs::remove_dir_all(&dir);
+        let printed = run_demo(&["--data-dir", dir.to_str().unwrap()]);
+        (dir, printed)
+    });
+    let folder = DataFolder::new(name);
+    copy_folder(template, &folder.0);
+    (folder, printed.clone())
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// Runs `dte demo` with `args`, says how long it took, and answers what it printed.
 pub(super) fn run_demo(args: &[&str]) -> String {
     let started = Instant::now();
@@ -227,8 +256,7 @@ async fn classes_seen(
 /// The classes and accounts issues: `dte demo` on SQLite makes a year people can use at once.
 #[tokio::test]
 async fn demo_makes_a_year_of_classes_in_every_region_that_its_printed_accounts_can_use() {
-    let dir = DataFolder::new("year");
-    let printed = run_demo(&["--data-dir", dir.text()]);
+    let (dir, printed) = demo_copy("year");
     assert!(printed.contains("覆盖 15 个地区"), "{printed}");
 
     let store = Store::connect(&Store::sqlite_url_in(&dir.0)).await.unwrap();
