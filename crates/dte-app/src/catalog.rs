@@ -64,15 +64,19 @@ pub async fn quota_changes(
     Ok(context.store.quota_changes(year).await?)
 }
 
-/// Where an institution stands for an occupation in the catalog (附件1 / 附件6): listed for it,
-/// and active there. An institution with no listing counts as active but unlisted, so the
-/// rules name the missing listing rather than a suspension.
+/// Where an institution stands for an occupation in the catalog (附件1 / 附件6) on `day`: listed
+/// for it, and active there — its listing not suspended and no suspension or removal of it in
+/// force (`supervision::suspended_by_sanction`). An institution with no listing counts as
+/// active but unlisted, so the rules name the missing listing rather than a suspension.
 pub async fn standing(
     store: &dte_store::Store,
     kind: InstitutionKind,
     occupation: &OccupationCode,
     institution_id: i64,
+    day: chrono::NaiveDate,
 ) -> Result<dte_domain::InstitutionStanding, dte_store::StoreError> {
+    let sanctions = store.catalog_sanctions(institution_id).await?;
+    let suspended = dte_domain::supervision::suspended_by_sanction(&sanctions, institution_id, day);
     let listing = store
         .institutions(Some(kind), Some(occupation))
         .await?
@@ -85,9 +89,10 @@ pub async fn standing(
                 .find(|listing| listing.occupation_code == *occupation)
         });
     Ok(dte_domain::InstitutionStanding {
-        active: listing
-            .as_ref()
-            .is_none_or(|listing| listing.status == "active"),
+        active: !suspended
+            && listing
+                .as_ref()
+                .is_none_or(|listing| listing.status == "active"),
         listed_for_occupation: listing.is_some(),
     })
 }

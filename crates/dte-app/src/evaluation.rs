@@ -62,6 +62,7 @@ pub async fn propose(
             InstitutionKind::Training,
             &class.occupation,
             class.institution_id,
+            today,
         )
         .await?,
         evaluation_institution: crate::catalog::standing(
@@ -69,6 +70,7 @@ pub async fn propose(
             InstitutionKind::Evaluation,
             &class.occupation,
             proposal.evaluation_institution_id,
+            today,
         )
         .await?,
     };
@@ -215,6 +217,7 @@ pub async fn decide(
         return Err(ServiceError::invalid("reason", "请填写拒绝的理由"));
     }
     if action == ExamAction::Agree {
+        let today = context.clock.today();
         let class = class_for(context, principal, plan.class_id).await?;
         let exam = ExamPlanProposal {
             occupation: plan.occupation.clone(),
@@ -224,12 +227,13 @@ pub async fn decide(
             exam_date: plan.exam_date,
         };
         let rules = ExamPlanContext {
-            today: context.clock.today(),
+            today,
             training_institution: crate::catalog::standing(
                 &context.store,
                 InstitutionKind::Training,
                 &plan.occupation,
                 plan.training_institution_id,
+                today,
             )
             .await?,
             evaluation_institution: crate::catalog::standing(
@@ -237,6 +241,7 @@ pub async fn decide(
                 InstitutionKind::Evaluation,
                 &plan.occupation,
                 plan.evaluation_institution_id,
+                today,
             )
             .await?,
         };

@@ -25,6 +25,7 @@ mod clock;
 mod error;
 pub mod evaluation;
 pub mod monitoring;
+pub mod supervision;
 
 pub use clock::{Clock, shanghai_time, shanghai_today};
 pub use error::{Detail, ErrorKind, ServiceError};

@@ -9,8 +9,10 @@
 //! the lead time. Each [`Violation`] names the API field at fault (`sessions[3].hours`, index
 //! from 0) and says in Chinese what is wrong with the numbers involved ("第 4 节", from 1).
 
+mod agreement;
 mod timetable;
 
+pub use agreement::{check_approval, check_training_agreement};
 pub use timetable::{MINUTES_PER_HOUR, TimetableHours, online_hours_limit, timetable_hours};
 
 use crate::class::{Funding, SessionPlan};

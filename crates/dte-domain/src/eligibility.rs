@@ -55,6 +55,9 @@ pub struct ClassOffer {
     /// Seats held by active enrolments now.
     pub seats_taken: u32,
     pub status: ClassStatus,
+    /// The institution running the class is active in the catalog today
+    /// (`catalog::standing_on`): a suspended or removed one enrols no one.
+    pub institution_active: bool,
 }
 
 /// One of the person's enrolments, in any class (this one included), at any time.
@@ -158,6 +161,9 @@ fn seat_reasons(
     context: &EligibilityContext,
 ) -> Vec<Reason> {
     let mut reasons = Vec::new();
+    if !class.institution_active {
+        reasons.push(Reason::InstitutionInactive);
+    }
     if !class.status.accepts_enrolment() {
         reasons.push(Reason::EnrolmentClosed {
             status: class.status,

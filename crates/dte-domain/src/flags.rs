@@ -33,6 +33,7 @@ mod facts;
 mod fence;
 mod guessing;
 mod hours;
+mod key;
 mod overlap;
 mod recording;
 mod summary;
@@ -49,6 +50,7 @@ pub use evidence::{
 pub use facts::{
     CheckInFact, ClaimedHours, CorrectionFact, Dataset, EnrolmentFact, PersonFact, SessionFact,
 };
+pub use key::is_flag_key;
 pub use thresholds::Thresholds;
 
 use crate::attendance::shanghai_local;

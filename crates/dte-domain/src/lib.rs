@@ -7,8 +7,10 @@
 //! and the rest of the system works with the parsed types.
 
 pub mod access;
+pub mod agreement;
 pub mod attendance;
 pub mod calendar;
+pub mod catalog;
 pub mod certificate;
 pub mod class;
 pub mod class_rules;
@@ -17,6 +19,7 @@ pub mod eligibility;
 pub mod enrolment;
 pub mod evaluation;
 pub mod flags;
+pub mod inspection;
 pub mod level;
 pub mod money;
 pub mod occupation;
@@ -26,6 +29,7 @@ pub mod recording;
 pub mod reference;
 pub mod resident_id;
 pub mod subsidy;
+pub mod supervision;
 
 pub use access::{Role, Scope};
 pub use attendance::{CheckKind, HoursLedger, decide_check, hours_ledger, online_credit};

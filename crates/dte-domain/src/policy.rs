@@ -10,6 +10,7 @@
 //! typing slip is refused where it is read.
 
 use crate::evaluation::{PassMarks, Score};
+use crate::inspection::{InspectionSettings, TierValues};
 use crate::reference::{Setting, SettingKey};
 use chrono::NaiveDate;
 use std::fmt;
@@ -76,6 +77,10 @@ pub struct Policy {
     pub pass_marks: PassMarks,
     /// The largest share of a class's hours that may be online (the plan's 四（一）: 50 %).
     pub online_share_max_percent: Percent,
+    /// How long a person or institution stays on the 失信 list (issue 14 item 5), in months.
+    pub blacklist_months: u32,
+    /// How random inspections (双随机一公开, the plan's 七（二）) weigh and sample targets by risk.
+    pub inspection: InspectionSettings,
     /// The date each setting's value took effect, by [`SettingKey::index`].
     effective_from: [NaiveDate; SettingKey::ALL.len()],
 }
@@ -120,10 +125,23 @@ pub fn allowed_range(key: SettingKey) -> (i64, i64) {
         SettingKey::ClassApplicationLeadDays => (0, 3650),
         SettingKey::CityReviewWorkingDays | SettingKey::PublicNoticeWorkingDays => (1, 3650),
         SettingKey::RecordingRetentionYears => (1, 100),
+        SettingKey::BlacklistMonths => (1, 120),
         SettingKey::MinimumAttendancePercent
         | SettingKey::OnlineShareMaxPercent
         | SettingKey::TheoryPassMark
-        | SettingKey::AbilityPassMark => (0, 100),
+        | SettingKey::AbilityPassMark
+        | SettingKey::InspectionRateHighPercent
+        | SettingKey::InspectionRateMediumPercent
+        | SettingKey::InspectionRateLowPercent => (0, 100),
+        // A weight is positive (dte-draw-v1 divides by it); a thousand to one is already more
+        // than any ratio of risks means.
+        SettingKey::InspectionWeightHigh
+        | SettingKey::InspectionWeightMedium
+        | SettingKey::InspectionWeightLow => (1, 1000),
+        SettingKey::InspectionTierHighPoints | SettingKey::InspectionTierMediumPoints => {
+            (1, 10_000)
+        }
+        SettingKey::InspectionComplaintPoints | SettingKey::InspectionFindingPoints => (0, 10_000),
     }
 }
 
@@ -196,12 +214,29 @@ impl Policy {
             city_review_working_days: value(SettingKey::CityReviewWorkingDays),
             public_notice_working_days: value(SettingKey::PublicNoticeWorkingDays),
             recording_retention_years: value(SettingKey::RecordingRetentionYears),
+            blacklist_months: value(SettingKey::BlacklistMonths),
             minimum_attendance_percent: percent(SettingKey::MinimumAttendancePercent)?,
             pass_marks: PassMarks {
                 theory: mark(SettingKey::TheoryPassMark)?,
                 ability: mark(SettingKey::AbilityPassMark)?,
             },
             online_share_max_percent: percent(SettingKey::OnlineShareMaxPercent)?,
+            inspection: InspectionSettings {
+                rates: TierValues {
+                    high: percent(SettingKey::InspectionRateHighPercent)?,
+                    medium: percent(SettingKey::InspectionRateMediumPercent)?,
+                    low: percent(SettingKey::InspectionRateLowPercent)?,
+                },
+                weights: TierValues {
+                    high: value(SettingKey::InspectionWeightHigh),
+                    medium: value(SettingKey::InspectionWeightMedium),
+                    low: value(SettingKey::InspectionWeightLow),
+                },
+                high_points: value(SettingKey::InspectionTierHighPoints),
+                medium_points: value(SettingKey::InspectionTierMediumPoints),
+                complaint_points: value(SettingKey::InspectionComplaintPoints),
+                finding_points: value(SettingKey::InspectionFindingPoints),
+            },
             effective_from,
         })
     }

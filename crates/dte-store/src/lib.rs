@@ -22,6 +22,7 @@ mod exams;
 mod monitoring;
 mod online;
 mod recordings;
+mod supervision;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -57,6 +58,10 @@ pub use monitoring::{FenceViolation, LiveSession};
 pub use online::{NewHeartbeat, OnlineCreditRow, OnlineLearning, PresenceCheckRow};
 pub use recordings::{
     MaterialRow, NewRecording, RecordingRow, RecordingSource, SessionRecording, UploadRow,
+};
+pub use supervision::{
+    ComplaintRow, FlagReviewRow, NewComplaint, NewFlagReview, NewSanction, NewViolation,
+    SanctionRow, ViolationRow,
 };
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

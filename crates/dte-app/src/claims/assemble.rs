@@ -25,6 +25,8 @@ pub(crate) struct ClassFacts {
     sessions_without_recording: u32,
     /// The class's flags: their label and the people they are about (`None`: the class).
     open_flags: Vec<(String, Option<std::collections::BTreeSet<i64>>)>,
+    /// The sanctions that may exclude its lines (exclusions, the 失信 list), read once.
+    sanctions: Vec<dte_domain::supervision::SanctionFact>,
     pub hours: u32,
     pub rate: Fen,
     pub amount: Fen,
@@ -59,15 +61,12 @@ pub(crate) async fn class_facts(
         },
     )
     .await?;
-    let open_flags = flags
-        .iter()
-        .flat_map(|class| {
-            class
-                .flags
-                .iter()
-                .map(|flag| (flag.kind.label().to_owned(), flag.evidence.people()))
-        })
+    // Issue 14 item 6: a flag holds its lines until the city reviews it.
+    let reviews = crate::supervision::reviews_by_key(context).await?;
+    let open_flags = crate::supervision::unreviewed(&flags, &reviews)
+        .map(|flag| (flag.kind.label().to_owned(), flag.evidence.people()))
         .collect();
+    let sanctions = context.store.exclusion_sanctions().await?;
     let occupations = context.store.occupations(class.year).await?;
     let level = occupations
         .iter()
@@ -93,6 +92,7 @@ pub(crate) async fn class_facts(
         ledgers,
         sessions_without_recording: u32::try_from(missing).unwrap_or(u32::MAX),
         open_flags,
+        sanctions,
         hours: level.hours,
         rate: level.rate_per_hour,
         amount,
@@ -224,8 +224,13 @@ pub(crate) async fn line_facts(
         training_certificate: training.as_ref().map(certificate_fact),
         level_certificate: level.as_ref().map(certificate_fact),
         other_subsidies,
-        // Sanctions come with the supervision issue (14); none exclude anyone yet.
-        sanctions: Vec::new(),
+        sanctions: dte_domain::supervision::subsidy_exclusions(
+            &facts.sanctions,
+            class.institution_id,
+            class.id,
+            person_id,
+            context.clock.today(),
+        ),
         open_flags: {
             let mut labels: Vec<String> = facts
                 .open_flags

@@ -139,6 +139,35 @@ pub async fn eligibility_context_on(
     })
 }
 
+/// Whether the class's institution is active in the catalog today for the class's occupation
+/// (`catalog::standing`): a suspended or removed one enrols no one.
+pub async fn institution_active_on(
+    store: &dte_store::Store,
+    occupation: &dte_domain::OccupationCode,
+    institution_id: i64,
+    today: NaiveDate,
+) -> Result<bool, dte_store::StoreError> {
+    Ok(crate::catalog::standing(
+        store,
+        dte_domain::reference::InstitutionKind::Training,
+        occupation,
+        institution_id,
+        today,
+    )
+    .await?
+    .active)
+}
+
+async fn institution_active(context: &Context, class: &ClassRow) -> Result<bool, ServiceError> {
+    Ok(institution_active_on(
+        &context.store,
+        &class.occupation,
+        class.institution_id,
+        context.clock.today(),
+    )
+    .await?)
+}
+
 /// [`eligibility_context_on`] for a request, today.
 pub async fn eligibility_context(context: &Context) -> Result<EligibilityContext, ServiceError> {
     Ok(eligibility_context_on(&context.store, context.clock.today()).await?)
@@ -217,6 +246,7 @@ pub fn decide(
     trainee: &Trainee,
     facts: &EnrolmentFacts<'_>,
     rules: &EligibilityContext,
+    institution_active: bool,
 ) -> Result<bool, Vec<Refusal>> {
     if let Some(person) = facts.person
         && person.name != trainee.name
@@ -240,6 +270,7 @@ pub fn decide(
         capacity: class.capacity,
         seats_taken: facts.seats_taken,
         status: class.status,
+        institution_active,
     };
     let priors: Vec<PriorEnrolment> = facts
         .priors
@@ -286,6 +317,7 @@ pub async fn enrol(
     labels: &[String],
 ) -> Result<Vec<EnrolmentOutcome>, ServiceError> {
     let rules = eligibility_context(context).await?;
+    let active = institution_active(context, class).await?;
     let mut codes = Vec::new();
     let applicants: Vec<Applicant> = trainees
         .iter()
@@ -306,7 +338,7 @@ pub async fn enrol(
             class.id,
             &applicants,
             &actor(context, principal),
-            |index, _, facts| decide(&trainees[index], facts, &rules),
+            |index, _, facts| decide(&trainees[index], facts, &rules, active),
         )
         .await?;
     match outcome {

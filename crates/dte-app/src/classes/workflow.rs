@@ -67,6 +67,7 @@ pub async fn class_context(
         InstitutionKind::Training,
         &plan.occupation,
         institution_id,
+        today,
     )
     .await?;
     Ok(Some(ClassContext {

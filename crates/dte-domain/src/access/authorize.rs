@@ -185,6 +185,30 @@ pub enum Action {
     ReadFunds,
     /// Open a clawback case, record recoveries, write off what cannot be recovered.
     ManageClawbacks,
+    /// List the inspection item lists, draws, inspections and conflict declarations in scope.
+    ListInspections,
+    /// Read an inspection with its results, findings and attachments.
+    ReadInspection,
+    /// Keep the city's inspection item list (检查事项清单).
+    ManageInspectionItems,
+    /// Declare one's own conflict of interest with an inspection target.
+    DeclareConflict,
+    /// Make a random draw of inspection targets and their inspectors (双随机).
+    DrawInspections,
+    /// Record an inspection, its checklist results and findings with attachments.
+    RecordInspection,
+    /// Sign an inspection off as one of its assigned inspectors.
+    SignOffInspection,
+    /// List the flag reviews, violations, sanctions and complaints in scope.
+    ReadSupervision,
+    /// Review a risk flag: confirm it (a violation) or dismiss it with a reason.
+    ReviewFlag,
+    /// Record a violation from a finding.
+    RecordViolation,
+    /// Impose a sanction for a violation, or lift it.
+    ImposeSanction,
+    /// Resolve a complaint from the public with its outcome.
+    ResolveComplaint,
 }
 
 /// What a role is granted for an action: never, always, or when a fact of the record binds
@@ -282,7 +306,7 @@ pub fn authorize_any(
 
 impl Action {
     /// Every action, in the order of the enum.
-    pub const ALL: [Action; 67] = [
+    pub const ALL: [Action; 79] = [
         Action::UseOwnAccount,
         Action::ListUsers,
         Action::CreateUser,
@@ -350,6 +374,18 @@ impl Action {
         Action::ManageFunds,
         Action::ReadFunds,
         Action::ManageClawbacks,
+        Action::ListInspections,
+        Action::ReadInspection,
+        Action::ManageInspectionItems,
+        Action::DeclareConflict,
+        Action::DrawInspections,
+        Action::RecordInspection,
+        Action::SignOffInspection,
+        Action::ReadSupervision,
+        Action::ReviewFlag,
+        Action::RecordViolation,
+        Action::ImposeSanction,
+        Action::ResolveComplaint,
     ];
 
     /// The roles for which some record would allow the action: what the router admits.
@@ -402,6 +438,9 @@ impl Action {
                 | ListClaims
                 | ReadClaim
                 | ReadFunds
+                | ListInspections
+                | ReadInspection
+                | ReadSupervision
         )
     }
 
@@ -476,6 +515,18 @@ impl Action {
             ManageFunds => "管理补贴资金",
             ReadFunds => "查看补贴资金",
             ManageClawbacks => "办理补贴追回",
+            ListInspections => "查看抽查检查",
+            ReadInspection => "查看检查记录",
+            ManageInspectionItems => "维护检查事项清单",
+            DeclareConflict => "申报利益冲突",
+            DrawInspections => "随机抽取检查对象",
+            RecordInspection => "录入检查结果",
+            SignOffInspection => "签字确认检查结果",
+            ReadSupervision => "查看违规处理",
+            ReviewFlag => "复核风险提示",
+            RecordViolation => "认定违规",
+            ImposeSanction => "作出或解除处理",
+            ResolveComplaint => "处理举报投诉",
         }
     }
 }
@@ -635,6 +686,41 @@ pub fn grant(role: Role, action: Action) -> Grant {
             | RecordPayment | ManageFunds | ReadFunds | ManageClawbacks,
             _,
         ) => Never,
+        // The plan's 七（二） (抽查检查) and issue 14 items 3–4: the city keeps its item list,
+        // draws, inspects with its own staff and signs off; the province and the inspector (纪检)
+        // read every region's and change nothing. Lists are filtered by scope.
+        (ListInspections, ProvinceAdmin | Inspector | CityAdmin) => Always,
+        (ReadInspection, ProvinceAdmin | Inspector) => Always,
+        (
+            ReadInspection
+            | ManageInspectionItems
+            | DeclareConflict
+            | DrawInspections
+            | RecordInspection
+            | SignOffInspection,
+            CityAdmin,
+        ) => OwnRegion,
+        (
+            ListInspections
+            | ReadInspection
+            | ManageInspectionItems
+            | DeclareConflict
+            | DrawInspections
+            | RecordInspection
+            | SignOffInspection,
+            _,
+        ) => Never,
+        // SPEC step 10 and issue 14 items 5-7: the city of the region reviews its flags,
+        // records violations, resolves complaints and imposes sanctions; the province imposes
+        // too (and alone suspends or removes from the catalog: dte_domain::supervision); the
+        // province and the inspector read everything, an institution what is about it (the
+        // store filters; complaints are never shown to the institution complained about).
+        (ReadSupervision, ProvinceAdmin | Inspector | CityAdmin | TrainingInstitution) => Always,
+        (ReviewFlag | RecordViolation | ImposeSanction | ResolveComplaint, CityAdmin) => OwnRegion,
+        (ImposeSanction, ProvinceAdmin) => Always,
+        (ReadSupervision | ReviewFlag | RecordViolation | ImposeSanction | ResolveComplaint, _) => {
+            Never
+        }
     }
 }
 

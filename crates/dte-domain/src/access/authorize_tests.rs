@@ -438,3 +438,83 @@ fn the_holiday_calendar_is_read_by_every_account_and_kept_by_the_province() {
     check(&cases);
     assert_eq!(EditCalendar.roles(), vec![Role::ProvinceAdmin]);
 }
+
+/// The plan's 七（二） (抽查检查) and issue 14 items 3–4: the city of a region keeps its item list,
+/// draws, records and signs off its inspections; the province and the inspector (纪检) read
+/// every region's and change nothing; institutions, trainees and the auditor have no part.
+#[test]
+fn inspections_are_kept_by_the_city_of_their_region_and_read_by_the_province_and_inspector() {
+    use Action::*;
+    let mut cases = Vec::new();
+    for action in [
+        ManageInspectionItems,
+        DeclareConflict,
+        DrawInspections,
+        RecordInspection,
+        SignOffInspection,
+    ] {
+        cases.extend([
+            (dalian(), action, dalian_class(), true),
+            (dalian(), action, shenyang_class(), false),
+            (province(), action, dalian_class(), false),
+            (inspector(), action, dalian_class(), false),
+            (dlut(), action, dalian_class(), false),
+            (trainee(), action, dalian_class(), false),
+        ]);
+        assert!(action.writes(), "{action:?}");
+    }
+    cases.extend([
+        (dalian(), ReadInspection, dalian_class(), true),
+        (dalian(), ReadInspection, shenyang_class(), false),
+        (province(), ReadInspection, shenyang_class(), true),
+        (inspector(), ReadInspection, shenyang_class(), true),
+        (dlut(), ReadInspection, dalian_class(), false),
+        (cie(), ReadInspection, dalian_class(), false),
+        (trainee(), ReadInspection, dalian_class(), false),
+        (auditor(), ReadInspection, dalian_class(), false),
+        (dalian(), ListInspections, Facts::default(), true),
+        (inspector(), ListInspections, Facts::default(), true),
+        (dlut(), ListInspections, Facts::default(), false),
+        (auditor(), ListInspections, Facts::default(), false),
+    ]);
+    check(&cases);
+    assert!(!ReadInspection.writes() && !ListInspections.writes());
+}
+
+/// SPEC step 10 and issue 14 items 5-7: the city of the region reviews flags, records
+/// violations, resolves complaints and imposes sanctions; the province imposes too; the
+/// inspector (纪检) reads and changes nothing; trainees, evaluation institutions and the auditor
+/// see none of it.
+#[test]
+fn sanctions_are_decided_by_the_city_of_the_region_or_the_province_and_read_by_the_inspector() {
+    use Action::*;
+    let mut cases = Vec::new();
+    for action in [
+        ReviewFlag,
+        RecordViolation,
+        ImposeSanction,
+        ResolveComplaint,
+    ] {
+        cases.extend([
+            (dalian(), action, dalian_class(), true),
+            (dalian(), action, shenyang_class(), false),
+            (inspector(), action, dalian_class(), false),
+            (dlut(), action, dalian_class(), false),
+            (auditor(), action, dalian_class(), false),
+        ]);
+    }
+    cases.extend([
+        (province(), ImposeSanction, shenyang_class(), true),
+        (province(), ReviewFlag, shenyang_class(), false),
+        (province(), ResolveComplaint, shenyang_class(), false),
+        (inspector(), ReadSupervision, Facts::default(), true),
+        (province(), ReadSupervision, Facts::default(), true),
+        (dalian(), ReadSupervision, Facts::default(), true),
+        (dlut(), ReadSupervision, Facts::default(), true),
+        (trainee(), ReadSupervision, Facts::default(), false),
+        (cie(), ReadSupervision, Facts::default(), false),
+        (auditor(), ReadSupervision, Facts::default(), false),
+    ]);
+    check(&cases);
+    assert!(!ReadSupervision.writes() && ImposeSanction.writes());
+}

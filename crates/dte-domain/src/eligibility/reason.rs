@@ -11,6 +11,9 @@ use std::fmt;
 pub enum Reason {
     /// The class's state takes no enrolments (`ClassStatus::accepts_enrolment`).
     EnrolmentClosed { status: ClassStatus },
+    /// The institution running the class is suspended or removed from the catalog today (the
+    /// plan's 六（一）: 两目录实行动态管理).
+    InstitutionInactive,
     /// The class's last day has passed, whatever its state says.
     ClassEnded { end_date: NaiveDate },
     /// Every seat is taken.
@@ -59,6 +62,7 @@ impl Reason {
     pub fn code(&self) -> &'static str {
         match self {
             Reason::EnrolmentClosed { .. } => "enrolment_closed",
+            Reason::InstitutionInactive => "institution_inactive",
             Reason::ClassEnded { .. } => "class_ended",
             Reason::ClassFull { .. } => "class_full",
             Reason::AlreadyEnrolled { .. } => "already_enrolled",
@@ -81,6 +85,7 @@ impl Reason {
             Reason::EnrolmentClosed { status } => {
                 format!("班期当前状态为“{}”，不再招收学员", status.label())
             }
+            Reason::InstitutionInactive => "培训机构已被暂停或移出目录，不能招收学员".to_owned(),
             Reason::ClassEnded { end_date } => {
                 format!("班期已于 {end_date} 结束，不再招收学员")
             }

@@ -137,11 +137,22 @@ pub enum SettingKey {
     OnlineShareMaxPercent,
     TheoryPassMark,
     AbilityPassMark,
+    InspectionRateHighPercent,
+    InspectionRateMediumPercent,
+    InspectionRateLowPercent,
+    InspectionWeightHigh,
+    InspectionWeightMedium,
+    InspectionWeightLow,
+    InspectionTierHighPoints,
+    InspectionTierMediumPoints,
+    InspectionComplaintPoints,
+    InspectionFindingPoints,
+    BlacklistMonths,
 }
 
 impl SettingKey {
     /// Every setting, in the order the province admin sees them.
-    pub const ALL: [SettingKey; 10] = [
+    pub const ALL: [SettingKey; 21] = [
         SettingKey::SubsidisedTrainingsPerYear,
         SettingKey::ClaimDeadlineMonths,
         SettingKey::ClassApplicationLeadDays,
@@ -152,6 +163,17 @@ impl SettingKey {
         SettingKey::OnlineShareMaxPercent,
         SettingKey::TheoryPassMark,
         SettingKey::AbilityPassMark,
+        SettingKey::InspectionRateHighPercent,
+        SettingKey::InspectionRateMediumPercent,
+        SettingKey::InspectionRateLowPercent,
+        SettingKey::InspectionWeightHigh,
+        SettingKey::InspectionWeightMedium,
+        SettingKey::InspectionWeightLow,
+        SettingKey::InspectionTierHighPoints,
+        SettingKey::InspectionTierMediumPoints,
+        SettingKey::InspectionComplaintPoints,
+        SettingKey::InspectionFindingPoints,
+        SettingKey::BlacklistMonths,
     ];
 
     /// The setting's position in [`SettingKey::ALL`] (the variants are declared in that order).
@@ -172,6 +194,17 @@ impl SettingKey {
             SettingKey::OnlineShareMaxPercent => "online_share_max_percent",
             SettingKey::TheoryPassMark => "theory_pass_mark",
             SettingKey::AbilityPassMark => "ability_pass_mark",
+            SettingKey::InspectionRateHighPercent => "inspection_rate_high_percent",
+            SettingKey::InspectionRateMediumPercent => "inspection_rate_medium_percent",
+            SettingKey::InspectionRateLowPercent => "inspection_rate_low_percent",
+            SettingKey::InspectionWeightHigh => "inspection_weight_high",
+            SettingKey::InspectionWeightMedium => "inspection_weight_medium",
+            SettingKey::InspectionWeightLow => "inspection_weight_low",
+            SettingKey::InspectionTierHighPoints => "inspection_tier_high_points",
+            SettingKey::InspectionTierMediumPoints => "inspection_tier_medium_points",
+            SettingKey::InspectionComplaintPoints => "inspection_complaint_points",
+            SettingKey::InspectionFindingPoints => "inspection_finding_points",
+            SettingKey::BlacklistMonths => "blacklist_months",
         }
     }
 
@@ -193,6 +226,17 @@ impl SettingKey {
             SettingKey::OnlineShareMaxPercent => "线上学时占总学时上限（%）",
             SettingKey::TheoryPassMark => "理论知识考核合格分（百分制）",
             SettingKey::AbilityPassMark => "专业能力考核合格分（百分制）",
+            SettingKey::InspectionRateHighPercent => "抽查比例：高风险对象（%）",
+            SettingKey::InspectionRateMediumPercent => "抽查比例：中风险对象（%）",
+            SettingKey::InspectionRateLowPercent => "抽查比例：低风险对象（%）",
+            SettingKey::InspectionWeightHigh => "抽取权重：高风险对象",
+            SettingKey::InspectionWeightMedium => "抽取权重：中风险对象",
+            SettingKey::InspectionWeightLow => "抽取权重：低风险对象",
+            SettingKey::InspectionTierHighPoints => "高风险等级起点（风险分）",
+            SettingKey::InspectionTierMediumPoints => "中风险等级起点（风险分）",
+            SettingKey::InspectionComplaintPoints => "每件未结或查实的投诉举报计风险分",
+            SettingKey::InspectionFindingPoints => "每项以往检查不合格发现计风险分",
+            SettingKey::BlacklistMonths => "列入失信名单期限（月）",
         }
     }
 }

@@ -47,6 +47,14 @@ const SQLITE_ONLY_CHECKS: &[(&str, usize, &str)] = &[(
 /// function for UPDATE and DELETE together and another for TRUNCATE, which SQLite has not.
 /// Both sets are written out so a trigger added on one side only still fails this test.
 const SQLITE_TRIGGERS: &[(&str, &str)] = &[
+    ("complaints", "complaints_no_delete"),
+    ("complaints", "complaints_resolution_only"),
+    ("flag_reviews", "flag_reviews_no_delete"),
+    ("flag_reviews", "flag_reviews_no_update"),
+    ("sanctions", "sanctions_lift_only"),
+    ("sanctions", "sanctions_no_delete"),
+    ("violations", "violations_no_delete"),
+    ("violations", "violations_no_update"),
     ("audit_head", "audit_head_no_delete"),
     ("audit_head", "audit_head_no_rewind"),
     ("audit_log", "audit_log_no_delete"),
@@ -55,6 +63,10 @@ const SQLITE_TRIGGERS: &[(&str, &str)] = &[
     ("fund_entries", "fund_entries_no_update"),
 ];
 const POSTGRES_TRIGGERS: &[(&str, &str)] = &[
+    ("complaints", "complaints_append_only"),
+    ("flag_reviews", "flag_reviews_append_only"),
+    ("sanctions", "sanctions_append_only"),
+    ("violations", "violations_append_only"),
     ("audit_head", "audit_head_forward_only"),
     ("audit_head", "audit_head_no_truncate"),
     ("audit_log", "audit_log_append_only"),

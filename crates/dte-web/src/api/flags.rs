@@ -26,7 +26,8 @@ pub struct FlagQuery {
 }
 
 /// The risk flags the caller may see (the province and inspectors everywhere, a city in its
-/// region), riskiest class first, each with its `kind`, `class` and `evidence`.
+/// region), riskiest class first, each with its `kind`, `class` and `evidence`, its stable `key`
+/// and the city's `review` (none yet: it holds the class's or the people's claim lines).
 #[utoipa::path(get, path = "/api/v1/flags", tag = "attendance", params(FlagQuery), responses(
     (status = 200, body = Page<FlagItem>, description = "The flags"),
     (status = 422, body = ErrorBody, description = "A cursor that is not from `next`"),
@@ -47,7 +48,8 @@ pub async fn list(
         class_id: query.class,
     };
     let classes = flags_in_scope(&state, &caller, &filter).await?;
-    let all = FlagItem::all(&classes);
+    let reviews = dte_app::supervision::reviews_by_key(&state).await?;
+    let all = FlagItem::all(&classes, &reviews);
     let total = all.len();
     let items: Vec<FlagItem> = all.into_iter().skip(offset).take(FLAGS_PAGE).collect();
     let next = (offset + FLAGS_PAGE < total).then(|| (offset + FLAGS_PAGE).to_string());

@@ -21,3 +21,4 @@ pub mod persons;
 pub mod quotas;
 pub mod recordings;
 pub mod session;
+pub mod supervision;

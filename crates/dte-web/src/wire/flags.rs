@@ -4,7 +4,9 @@
 
 use dte_app::monitoring::ClassFlags;
 use dte_domain::flags::{CheckInRef, Evidence, Flag, PersonRef, SessionRef};
+use dte_store::FlagReviewRow;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// One flag.
@@ -24,6 +26,34 @@ pub struct FlagItem {
     /// The class's risk score: the sum of its flags' weights.
     pub class_score: u32,
     pub evidence: FlagEvidence,
+    /// The flag's stable key (24 hex digits): what a review names (`POST
+    /// /api/v1/flags/{key}/review`).
+    pub key: String,
+    /// The city's review, if any; an unreviewed flag holds its claim lines.
+    pub review: Option<FlagReview>,
+}
+
+/// A city's review of a flag.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlagReview {
+    /// `confirmed` (a violation was recorded) or `dismissed`.
+    pub verdict: &'static str,
+    pub verdict_label: &'static str,
+    pub reason: String,
+    pub reviewed_by: String,
+    pub reviewed_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<&FlagReviewRow> for FlagReview {
+    fn from(row: &FlagReviewRow) -> FlagReview {
+        FlagReview {
+            verdict: row.verdict.as_str(),
+            verdict_label: row.verdict.label(),
+            reason: row.reason.clone(),
+            reviewed_by: row.reviewed_by.clone(),
+            reviewed_at: row.reviewed_at,
+        }
+    }
 }
 
 /// What a flag rests on.
@@ -158,8 +188,11 @@ impl From<&Evidence> for FlagEvidence {
 }
 
 impl FlagItem {
-    fn new(class: &ClassFlags, flag: &Flag) -> FlagItem {
+    fn new(class: &ClassFlags, flag: &Flag, reviews: &BTreeMap<String, FlagReviewRow>) -> FlagItem {
+        let key = flag.key();
         FlagItem {
+            review: reviews.get(&key).map(FlagReview::from),
+            key,
             kind: flag.kind.as_str(),
             label: flag.kind.label(),
             class: flag.class_id,
@@ -171,15 +204,15 @@ impl FlagItem {
         }
     }
 
-    /// Every flag of these classes, riskiest class first.
-    pub fn all(classes: &[ClassFlags]) -> Vec<FlagItem> {
+    /// Every flag of these classes, riskiest class first, with its review.
+    pub fn all(classes: &[ClassFlags], reviews: &BTreeMap<String, FlagReviewRow>) -> Vec<FlagItem> {
         classes
             .iter()
             .flat_map(|class| {
                 class
                     .flags
                     .iter()
-                    .map(move |flag| FlagItem::new(class, flag))
+                    .map(move |flag| FlagItem::new(class, flag, reviews))
             })
             .collect()
     }

@@ -220,4 +220,4 @@ mod flags;
 pub use attendance::{CorrectionCreated, Ledger, LedgerLine};
 pub use certificates::{CertificateItem, CompletionLine, CompletionReason};
 pub use classes::{ClassDetail, ClassSummary, QuotaLine, RosterLine};
-pub use flags::{FlagEvidence, FlagItem, FlagPerson};
+pub use flags::{FlagEvidence, FlagItem, FlagPerson, FlagReview};

@@ -11,7 +11,7 @@ use super::plans::{CLASSES, Fate, Step, When, steps};
 use super::rules::{Planned, class_context, eligibility_context, plan};
 use anyhow::{Context, bail};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
-use dte_app::classes::enrol::{ACTIVATION_DAYS, Trainee, decide};
+use dte_app::classes::enrol::{ACTIVATION_DAYS, Trainee, decide, institution_active_on};
 use dte_crypto::Keyring;
 use dte_domain::class_rules::{check_draft, check_quota, check_submission};
 use dte_domain::{ClassAction, ClassStatus};
@@ -221,10 +221,17 @@ impl Year<'_> {
                 applicant
             })
             .collect::<anyhow::Result<_>>()?;
+        let active = institution_active_on(
+            self.store,
+            &class.new_class.occupation,
+            class.new_class.institution_id,
+            today,
+        )
+        .await?;
         let decided = self
             .store
             .enrol(id(class)?, &applicants, actor, |index, _, facts| {
-                decide(&trainees[index], facts, &context)
+                decide(&trainees[index], facts, &context, active)
             })
             .await?;
         let enrolled = match decided {

@@ -2,6 +2,7 @@
 //! The geography of venues and fences is in `geography.rs`.
 #![allow(clippy::unwrap_used)]
 
+mod agreement;
 mod geography;
 
 use super::timetable::first_overlaps;

@@ -46,6 +46,7 @@ pub(super) fn class() -> ClassOffer {
         capacity: 50,
         seats_taken: 49,
         status: ClassStatus::Approved,
+        institution_active: true,
     }
 }
 

@@ -208,3 +208,21 @@ fn age_counts_whole_years_and_leap_day_birthdays_fall_on_the_first_of_march() {
     assert_eq!(age_on(date(2010, 2, 28), date(2026, 2, 27)), 15);
     assert_eq!(age_on(date(2026, 1, 1), date(2025, 1, 1)), 0);
 }
+
+/// The plan's 六（一）: 两目录实行动态管理 — a suspended or removed institution enrols no one,
+/// and enrols again once the suspension is lifted.
+#[test]
+fn a_suspended_institution_enrols_no_one_until_lifted() {
+    let suspended = ClassOffer {
+        institution_active: false,
+        ..class()
+    };
+    let assessment = assess(&candidate(), &suspended, &[], &context());
+    assert!(!assessment.may_enrol());
+    assert_eq!(assessment.seat[0].code(), "institution_inactive");
+    let lifted = ClassOffer {
+        institution_active: true,
+        ..class()
+    };
+    assert!(assess(&candidate(), &lifted, &[], &context()).may_enrol());
+}
