@@ -386,10 +386,11 @@ pub async fn lift_sanction(
     id: i64,
     input: &LiftInput,
 ) -> Result<(), ServiceError> {
-    let sanction = sanctions(context, principal)
+    crate::access::authorize(principal, Action::ReadSupervision, &Facts::default())?;
+    let sanction = context
+        .store
+        .sanction_in_scope(&scope(principal)?, id)
         .await?
-        .into_iter()
-        .find(|sanction| sanction.fact.id == id)
         .ok_or_else(|| {
             ServiceError::not_found("sanction_not_found", "未找到该处理决定，或您无权查看")
         })?;

@@ -357,9 +357,22 @@ impl Store {
         records.into_iter().map(SanctionRow::try_from).collect()
     }
 
-    /// One sanction, whatever the scope (the service checks who may act on it).
-    pub async fn sanction(&self, id: i64) -> Result<Option<SanctionRow>, StoreError> {
-        let record: Option<SanctionRecord> = with_db!(self, pool => sqlx::query_as(concat!(sanction_select!(), " WHERE x.id = $1"))
+    /// One sanction, if the scope may see it (the same scope as [`Store::sanctions_in_scope`],
+    /// with no limit on its age).
+    pub async fn sanction_in_scope(
+        &self,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<Option<SanctionRow>, StoreError> {
+        let Some((everything, region, institution)) = supervision_binds(scope) else {
+            return Ok(None);
+        };
+        let record: Option<SanctionRecord> = with_db!(self, pool => sqlx::query_as(concat!(
+            sanction_select!(), " WHERE ", scope!(), " AND x.id = $4"
+        ))
+        .bind(everything)
+        .bind(region)
+        .bind(institution)
         .bind(id)
         .fetch_optional(pool)
         .await)?;
