@@ -24,6 +24,7 @@ use dte_store::{
     SanctionRow, StoreError, ViolationRow,
 };
 use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
 fn refused(list: Vec<Violation>) -> ServiceError {
     crate::classes::plan::violations(list)
@@ -66,7 +67,7 @@ pub async fn reviews_by_key(
 }
 
 /// A city's review of a flag.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
 pub struct FlagReviewInput {
     /// `confirmed` or `dismissed`.
     pub verdict: String,
@@ -186,7 +187,7 @@ pub async fn sanctions(
 }
 
 /// A sanction as imposed.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
 pub struct SanctionInput {
     /// `interview`, `correction_order`, `exclude_person`, `exclude_class`, `clawback`,
     /// `suspension`, `removal` or `blacklist`.
@@ -371,7 +372,7 @@ async fn paid_lines(
 }
 
 /// A sanction's lifting.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
 pub struct LiftInput {
     pub lifted_on: NaiveDate,
     /// Why (a correction order: the follow-up's result).
@@ -421,7 +422,7 @@ pub async fn lift_sanction(
 }
 
 /// A complaint from the public.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
 pub struct ComplaintInput {
     /// `institution` or `class`.
     pub target_kind: String,
@@ -521,7 +522,7 @@ pub async fn complaints(
 }
 
 /// A city's resolution of a complaint.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
 pub struct ResolutionInput {
     /// `upheld` or `not_upheld`.
     pub outcome: String,

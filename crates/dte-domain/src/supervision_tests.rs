@@ -1,3 +1,5 @@
+//! Tests of the supervision rules: sanction kinds and targets, the 失信 period, lifts, flag reviews, complaints and the subsidy exclusions.
+
 use super::*;
 
 fn day(text: &str) -> NaiveDate {
