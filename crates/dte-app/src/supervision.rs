@@ -259,7 +259,7 @@ pub async fn impose_sanction(
             _ => violation.target,
         },
     };
-    check_target_of_violation(&violation, target)?;
+    check_target_of_violation(context, &violation, target).await?;
     let policy = crate::policy_on(context, input.starts_on).await?;
     let today = context.clock.today();
     let draft = SanctionDraft {
@@ -303,15 +303,23 @@ pub async fn impose_sanction(
 }
 
 /// A sanction's target must be what the violation is about: its institution, its class, or a
-/// person of its class.
-fn check_target_of_violation(violation: &ViolationRow, target: Target) -> Result<(), ServiceError> {
-    let fits = match target {
-        Target::Institution(id) => id == violation.institution_id,
-        Target::Class(id) => violation.class_id == Some(id),
-        Target::Person(id) => {
-            violation.target == Target::Person(id)
-                || (violation.class_id.is_some() && matches!(violation.target, Target::Class(_)))
-        }
+/// person of its class (on the class's roster).
+async fn check_target_of_violation(
+    context: &Context,
+    violation: &ViolationRow,
+    target: Target,
+) -> Result<(), ServiceError> {
+    let fits = match (target, violation.class_id) {
+        (Target::Institution(id), _) => id == violation.institution_id,
+        (Target::Class(id), class) => class == Some(id),
+        (Target::Person(id), _) if violation.target == Target::Person(id) => true,
+        (Target::Person(id), Some(class)) => context
+            .store
+            .class_roster(class)
+            .await?
+            .iter()
+            .any(|entry| entry.person_id == id),
+        (Target::Person(_), None) => false,
     };
     if fits {
         Ok(())
@@ -409,14 +417,21 @@ pub async fn lift_sanction(
             sanction.fact.kind.label()
         )));
     }
-    let reason =
-        check_lift(&sanction.fact, input.lifted_on, &input.reason).map_err(|v| refused(vec![v]))?;
+    let already = || ServiceError::conflict("already_lifted", "该处理已经解除");
+    let reason = check_lift(&sanction.fact, input.lifted_on, &input.reason).map_err(|v| {
+        // Lifted while this request read it: the same answer as the store's race.
+        if v.code == "already_lifted" {
+            already()
+        } else {
+            refused(vec![v])
+        }
+    })?;
     context
         .store
         .lift_sanction(id, input.lifted_on, &reason, &actor(context, principal))
         .await
         .map_err(|error| match error {
-            StoreError::Conflict => ServiceError::conflict("already_lifted", "该处理已经解除"),
+            StoreError::Conflict => already(),
             other => other.into(),
         })
 }

@@ -93,15 +93,19 @@ BEGIN
     IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION '% keeps its history: DELETE refused', TG_TABLE_NAME;
     END IF;
-    IF TG_TABLE_NAME = 'sanctions' AND OLD.lifted_on IS NULL AND NEW.lifted_on IS NOT NULL
-        AND (to_jsonb(NEW) - 'lifted_on' - 'lift_reason' - 'lifted_by' - 'lifted_at')
-            = (to_jsonb(OLD) - 'lifted_on' - 'lift_reason' - 'lifted_by' - 'lifted_at') THEN
-        RETURN NEW;
-    END IF;
-    IF TG_TABLE_NAME = 'complaints' AND OLD.outcome IS NULL AND NEW.outcome IS NOT NULL
-        AND (to_jsonb(NEW) - 'outcome' - 'remark' - 'resolved_by' - 'resolved_at')
-            = (to_jsonb(OLD) - 'outcome' - 'remark' - 'resolved_by' - 'resolved_at') THEN
-        RETURN NEW;
+    -- Nested, not AND: PL/pgSQL does not promise to skip OLD.lifted_on on another table.
+    IF TG_TABLE_NAME = 'sanctions' THEN
+        IF OLD.lifted_on IS NULL AND NEW.lifted_on IS NOT NULL
+            AND (to_jsonb(NEW) - 'lifted_on' - 'lift_reason' - 'lifted_by' - 'lifted_at')
+                = (to_jsonb(OLD) - 'lifted_on' - 'lift_reason' - 'lifted_by' - 'lifted_at') THEN
+            RETURN NEW;
+        END IF;
+    ELSIF TG_TABLE_NAME = 'complaints' THEN
+        IF OLD.outcome IS NULL AND NEW.outcome IS NOT NULL
+            AND (to_jsonb(NEW) - 'outcome' - 'remark' - 'resolved_by' - 'resolved_at')
+                = (to_jsonb(OLD) - 'outcome' - 'remark' - 'resolved_by' - 'resolved_at') THEN
+            RETURN NEW;
+        END IF;
     END IF;
     RAISE EXCEPTION '% keeps its history: UPDATE refused', TG_TABLE_NAME;
 END $$;

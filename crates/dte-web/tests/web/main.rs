@@ -22,3 +22,4 @@ mod flags;
 mod online;
 mod pages;
 mod public_reads;
+mod supervision;
