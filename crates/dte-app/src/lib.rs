@@ -24,6 +24,7 @@ pub mod classes;
 mod clock;
 mod error;
 pub mod evaluation;
+pub mod inspection;
 pub mod monitoring;
 pub mod supervision;
 

@@ -93,5 +93,6 @@ pub use policy::{
 pub use rotating_code::SessionSecret;
 pub use token::{
     ACTIVATION_CODE_ALPHABET, activation_code, activation_code_with_rng, constant_time_eq,
-    new_token, new_token_with_rng, normalize_activation_code, sha256_hex, token_digest,
+    new_token, new_token_with_rng, normalize_activation_code, random_seed, sha256_hex,
+    token_digest,
 };

@@ -34,6 +34,14 @@ pub fn new_token_with_rng<R: RngCore + CryptoRng>(rng: &mut R) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// 32 random bytes from the operating system's generator: the seed of a random inspection
+/// draw (双随机, published after the draw so anyone can replay it).
+pub fn random_seed() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
 /// The SHA-256 of a token's text as 64 lowercase hexadecimal digits: what the database
 /// stores, so that a leaked table holds no usable token. Look a presented token up by its
 /// digest; the digest of a high-entropy token needs no salt.

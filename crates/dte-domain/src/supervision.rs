@@ -148,7 +148,7 @@ impl ViolationSource {
 }
 
 /// Whom a violation or sanction is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
     Institution(i64),
     Class(i64),

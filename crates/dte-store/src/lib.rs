@@ -19,6 +19,7 @@ mod corrections;
 mod enrolments;
 mod error;
 mod exams;
+mod inspections;
 mod monitoring;
 mod online;
 mod recordings;
@@ -53,6 +54,10 @@ pub use enrolments::*;
 pub use error::StoreError;
 pub use exams::{
     CandidateResult, CandidateRow, ExamPlanFilter, ExamPlanRow, NewCandidate, NewExamPlan,
+};
+pub use inspections::{
+    ConflictRow, DrawRow, DrawnTarget, DrawnTargetRow, InspectionItemRow, NewDraw,
+    NewInspectionItem,
 };
 pub use monitoring::{FenceViolation, LiveSession};
 pub use online::{NewHeartbeat, OnlineCreditRow, OnlineLearning, PresenceCheckRow};

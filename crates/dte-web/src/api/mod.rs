@@ -15,6 +15,7 @@ pub mod exams;
 pub mod flags;
 pub mod health;
 pub mod hours;
+pub mod inspections;
 pub mod online;
 pub mod openapi;
 pub mod persons;

@@ -19,6 +19,7 @@ mod classes;
 mod connections;
 mod exams;
 mod flags;
+mod inspections;
 mod online;
 mod pages;
 mod public_reads;
