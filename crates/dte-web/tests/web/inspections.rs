@@ -342,6 +342,30 @@ async fn draws_are_public_replayable_and_avoid_conflicted_inspectors(app: TestAp
         "nothing written"
     );
 
+    // A draw, its targets, the items and the conflicts are never changed or deleted.
+    for statement in [
+        "UPDATE inspection_draws SET seed = '00' || substr(seed, 3)",
+        "DELETE FROM inspection_draws",
+        "UPDATE inspection_draw_targets SET first_inspector = second_inspector + 0",
+        "DELETE FROM inspection_draw_targets",
+        "UPDATE inspection_items SET content = '无'",
+        "DELETE FROM inspection_items",
+        "UPDATE inspector_conflicts SET reason = '无'",
+        "DELETE FROM inspector_conflicts",
+    ] {
+        let refused = store.execute_raw_for_tests(statement).await;
+        assert!(
+            refused.is_err_and(|error| error.to_string().contains("keeps its history")),
+            "{statement} was allowed"
+        );
+    }
+    let (_, text) = public_get(&app, &format!("/api/v1/inspection-draws/{}", ids[0])).await;
+    let draw: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        draw["selected"].as_array().unwrap().len(),
+        draw["count"].as_u64().unwrap() as usize
+    );
+
     let audit = store
         .audit_entries(&dte_store::AuditFilter::default(), None, 1_000)
         .await
