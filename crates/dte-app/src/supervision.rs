@@ -214,10 +214,11 @@ pub async fn impose_sanction(
     violation_id: i64,
     input: &SanctionInput,
 ) -> Result<i64, ServiceError> {
-    let violation = violations(context, principal)
+    crate::access::authorize(principal, Action::ReadSupervision, &Facts::default())?;
+    let violation = context
+        .store
+        .violation_in_scope(&scope(principal)?, violation_id)
         .await?
-        .into_iter()
-        .find(|violation| violation.id == violation_id)
         .ok_or_else(|| {
             ServiceError::not_found("violation_not_found", "未找到该违规记录，或您无权查看")
         })?;

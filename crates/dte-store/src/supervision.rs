@@ -267,6 +267,32 @@ impl Store {
         records.into_iter().map(ViolationRow::try_from).collect()
     }
 
+    /// One violation, if the scope may see it (the same scope clause as the list), however old.
+    pub async fn violation_in_scope(
+        &self,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<Option<ViolationRow>, StoreError> {
+        let Some((everything, region, institution)) = supervision_binds(scope) else {
+            return Ok(None);
+        };
+        let record: Option<ViolationRecord> = with_db!(self, pool => sqlx::query_as(concat!(
+            "SELECT x.id, x.region, x.kind, x.source_kind, x.source_ref, x.target_kind,
+                    x.target_id, x.institution_id, i.name AS institution_name, x.class_id,
+                    x.description, u.username AS recorded_by, x.recorded_at
+             FROM violations x JOIN institutions i ON i.id = x.institution_id
+                  JOIN users u ON u.id = x.recorded_by
+             WHERE ", scope!(), " AND x.id = $4"
+        ))
+        .bind(everything)
+        .bind(region)
+        .bind(institution)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+        record.map(ViolationRow::try_from).transpose()
+    }
+
     /// Imposes a sanction, audited as `sanction.impose`.
     pub async fn impose_sanction(
         &self,
