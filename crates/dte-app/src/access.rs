@@ -82,6 +82,15 @@ pub fn class_record(class: &ClassRow) -> Facts {
     }
 }
 
+/// The facts of an action on a region's records as a whole (its funds, its supervision, its
+/// inspections).
+pub fn region_facts(region: &str) -> Facts {
+    Facts {
+        region: Some(region.to_owned()),
+        ..Facts::default()
+    }
+}
+
 /// The facts of a certificate: its class's region and institution, its issuer, its holder.
 pub fn certificate_facts(row: &CertificateRow) -> Facts {
     Facts {

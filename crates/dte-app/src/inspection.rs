@@ -8,6 +8,7 @@
 //! conflict (`choose_inspectors`); all of it is recorded so anyone can replay it. Items and
 //! draws are public.
 
+use crate::access::region_facts;
 use crate::classes::{actor, scope};
 use crate::monitoring::{FlagFilter, flags_in_scope};
 use crate::{Context, Principal, ServiceError};
@@ -27,13 +28,6 @@ use utoipa::ToSchema;
 
 /// The most classes a draw's pool is read from (a region's year has a few hundred).
 const POOL_MAX: u32 = 5_000;
-
-fn region_facts(region: &str) -> Facts {
-    Facts {
-        region: Some(region.to_owned()),
-        ..Facts::default()
-    }
-}
 
 /// The city the principal acts for, authorized for `action` there.
 fn own_region(principal: &Principal, action: Action) -> Result<String, ServiceError> {

@@ -6,6 +6,7 @@
 //! list in a claim's assembly (`excluded_by_sanction`), a clawback by opening the subsidy
 //! issue's case for exactly what was paid, a suspension or removal in the catalog's standing.
 
+use crate::access::region_facts;
 use crate::classes::{actor, scope};
 use crate::monitoring::{ClassFlags, FlagFilter, flags_in_scope};
 use crate::{Context, Principal, ServiceError};
@@ -28,13 +29,6 @@ use utoipa::ToSchema;
 
 fn refused(list: Vec<Violation>) -> ServiceError {
     crate::classes::plan::violations(list)
-}
-
-fn region_facts(region: &str) -> Facts {
-    Facts {
-        region: Some(region.to_owned()),
-        ..Facts::default()
-    }
 }
 
 fn violation_kind(text: Option<&str>) -> Result<ViolationKind, ServiceError> {

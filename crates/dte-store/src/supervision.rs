@@ -142,6 +142,16 @@ macro_rules! scope {
     };
 }
 
+macro_rules! violation_select {
+    () => {
+        "SELECT x.id, x.region, x.kind, x.source_kind, x.source_ref, x.target_kind,
+            x.target_id, x.institution_id, i.name AS institution_name, x.class_id,
+            x.description, u.username AS recorded_by, x.recorded_at
+     FROM violations x JOIN institutions i ON i.id = x.institution_id
+          JOIN users u ON u.id = x.recorded_by"
+    };
+}
+
 macro_rules! sanction_select {
     () => {
         "SELECT x.id, x.violation_id, x.region, x.kind, x.target_kind, x.target_id,
@@ -252,12 +262,7 @@ impl Store {
             return Ok(Vec::new());
         };
         let records: Vec<ViolationRecord> = with_db!(self, pool => sqlx::query_as(concat!(
-            "SELECT x.id, x.region, x.kind, x.source_kind, x.source_ref, x.target_kind,
-                    x.target_id, x.institution_id, i.name AS institution_name, x.class_id,
-                    x.description, u.username AS recorded_by, x.recorded_at
-             FROM violations x JOIN institutions i ON i.id = x.institution_id
-                  JOIN users u ON u.id = x.recorded_by
-             WHERE ", scope!(), " ORDER BY x.id DESC LIMIT 500"
+            violation_select!(), " WHERE ", scope!(), " ORDER BY x.id DESC LIMIT 500"
         ))
         .bind(everything)
         .bind(region)
@@ -277,12 +282,7 @@ impl Store {
             return Ok(None);
         };
         let record: Option<ViolationRecord> = with_db!(self, pool => sqlx::query_as(concat!(
-            "SELECT x.id, x.region, x.kind, x.source_kind, x.source_ref, x.target_kind,
-                    x.target_id, x.institution_id, i.name AS institution_name, x.class_id,
-                    x.description, u.username AS recorded_by, x.recorded_at
-             FROM violations x JOIN institutions i ON i.id = x.institution_id
-                  JOIN users u ON u.id = x.recorded_by
-             WHERE ", scope!(), " AND x.id = $4"
+            violation_select!(), " WHERE ", scope!(), " AND x.id = $4"
         ))
         .bind(everything)
         .bind(region)

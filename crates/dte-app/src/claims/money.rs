@@ -8,7 +8,7 @@ use crate::classes::actor;
 use crate::{Context, Principal, ServiceError};
 use chrono::NaiveDate;
 use dte_domain::Fen;
-use dte_domain::access::{Action, Facts};
+use dte_domain::access::Action;
 use dte_domain::subsidy::{
     ClaimStatus, ClawbackStatus, FundBalances, FundSource, LineStatus, check_recovery,
     check_write_off, split_payment,
@@ -56,10 +56,7 @@ pub async fn allocate(
     crate::access::authorize(
         principal,
         Action::ManageFunds,
-        &Facts {
-            region: Some(region.clone()),
-            ..Facts::default()
-        },
+        &crate::access::region_facts(&region),
     )?;
     let source = fund_source(&input.fund_source)?;
     let kind = match input.kind.as_str() {
@@ -113,10 +110,7 @@ pub async fn balances(
     region: &str,
     year: i32,
 ) -> Result<FundBalances, ServiceError> {
-    let facts = Facts {
-        region: Some(region.to_owned()),
-        ..Facts::default()
-    };
+    let facts = crate::access::region_facts(region);
     crate::access::authorize(principal, Action::ReadFunds, &facts)?;
     // A city reads its own region's funds only: its scope, as lists are filtered by scope.
     if let dte_domain::Scope::Region(own) = crate::classes::scope(principal)?
